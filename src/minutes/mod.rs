@@ -1,0 +1,1 @@
+//! Pure parsing and extraction of meeting minutes: text in, data out.
