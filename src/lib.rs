@@ -1,2 +1,12 @@
-//! shukudai: turns the requests in meeting minutes into tracked tasks.
+//! shukudai: turns the requests in meeting minutes into tracked tasks (宿題) with an
+//! owner department and a due date, and reminds the departments until they are done.
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod departments;
+pub mod domain;
+pub mod entities;
+pub mod http;
 pub mod minutes;

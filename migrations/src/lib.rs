@@ -1,1 +1,14 @@
+//! Schema migrations, shared by `shukudai migrate`, `shukudai serve` and the tests.
+//! Append-only: a released migration is never edited; change the schema with a new file.
 pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_initial;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_initial::Migration)]
+    }
+}

@@ -1,0 +1,233 @@
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, Set,
+};
+
+use super::credentials::{hash_password, hash_token, new_token, verify_password};
+use crate::{
+    departments::Departments,
+    domain::{DepartmentName, Login, Password, Role},
+    entities::{api_token, department, session, user},
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("the login `{0}` is already taken")]
+    LoginTaken(String),
+    #[error("no user with the login `{0}`")]
+    NoSuchUser(String),
+    #[error("no department named `{0}`")]
+    NoSuchDepartment(String),
+    #[error("a department user needs a department (--department)")]
+    DepartmentRequired,
+    #[error("the email address `{0}` is not valid")]
+    InvalidEmail(String),
+    #[error("hashing the password failed: {0}")]
+    Hash(String),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// Who is making a request, resolved from a session cookie or an API token.
+#[derive(Debug, Clone)]
+pub struct AuthenticatedUser {
+    pub id: i32,
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    pub department_id: Option<i32>,
+    pub department_name: Option<String>,
+    pub locale: String,
+    /// Set when authenticated by session cookie: forms must echo it back.
+    pub csrf_token: Option<String>,
+}
+
+pub struct NewUser {
+    pub login: Login,
+    pub display_name: String,
+    pub email: String,
+    pub role: Role,
+    pub department: Option<DepartmentName>,
+    pub password: Password,
+}
+
+#[derive(Clone)]
+pub struct UserStore {
+    db: DatabaseConnection,
+}
+
+impl UserStore {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+
+    pub async fn count(&self) -> Result<u64, DbErr> {
+        user::Entity::find().count(&self.db).await
+    }
+
+    pub async fn create(&self, new: NewUser, now: DateTime<Utc>) -> Result<i32, AccountError> {
+        if new.email.parse::<lettre::Address>().is_err() {
+            return Err(AccountError::InvalidEmail(new.email));
+        }
+        let department_id = match &new.department {
+            Some(name) => Some(
+                Departments::new(self.db.clone())
+                    .resolve(name.as_str())
+                    .await?
+                    .ok_or_else(|| AccountError::NoSuchDepartment(name.to_string()))?
+                    .id,
+            ),
+            None if new.role == Role::Department => return Err(AccountError::DepartmentRequired),
+            None => None,
+        };
+        if self.find_by_login(new.login.as_str()).await?.is_some() {
+            return Err(AccountError::LoginTaken(new.login.to_string()));
+        }
+        let password_hash =
+            hash_password(&new.password).map_err(|e| AccountError::Hash(e.to_string()))?;
+        let row = user::ActiveModel {
+            login: Set(new.login.to_string()),
+            display_name: Set(new.display_name),
+            email: Set(new.email),
+            password_hash: Set(password_hash),
+            role: Set(new.role.as_str().to_owned()),
+            department_id: Set(department_id),
+            locale: Set("ja".to_owned()),
+            active: Set(true),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await?;
+        Ok(row.id)
+    }
+
+    async fn find_by_login(&self, login: &str) -> Result<Option<user::Model>, DbErr> {
+        user::Entity::find()
+            .filter(user::Column::Login.eq(login))
+            .one(&self.db)
+            .await
+    }
+
+    /// The user id when the login exists, is active and the password matches.
+    pub async fn verify_login(&self, login: &str, password: &str) -> Result<Option<i32>, DbErr> {
+        let found = self.find_by_login(login).await?;
+        Ok(found
+            .filter(|u| u.active && verify_password(password, &u.password_hash))
+            .map(|u| u.id))
+    }
+
+    /// Starts a session; returns the cookie token (only its hash is stored).
+    pub async fn start_session(
+        &self,
+        user_id: i32,
+        now: DateTime<Utc>,
+        lifetime: Duration,
+    ) -> Result<String, DbErr> {
+        let token = new_token();
+        session::ActiveModel {
+            user_id: Set(user_id),
+            token_hash: Set(hash_token(&token)),
+            csrf_token: Set(new_token()),
+            created_at: Set(now),
+            expires_at: Set(now + lifetime),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await?;
+        Ok(token)
+    }
+
+    pub async fn end_session(&self, token: &str) -> Result<(), DbErr> {
+        session::Entity::delete_many()
+            .filter(session::Column::TokenHash.eq(hash_token(token)))
+            .exec(&self.db)
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn user_for_session(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<AuthenticatedUser>, DbErr> {
+        let Some(found) = session::Entity::find()
+            .filter(session::Column::TokenHash.eq(hash_token(token)))
+            .filter(session::Column::ExpiresAt.gt(now))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let user = self.authenticated(found.user_id).await?;
+        Ok(user.map(|u| AuthenticatedUser {
+            csrf_token: Some(found.csrf_token),
+            ..u
+        }))
+    }
+
+    /// Creates an API token for a login; returns the token (only its hash is stored).
+    pub async fn issue_api_token(
+        &self,
+        login: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String, AccountError> {
+        let user = self
+            .find_by_login(login)
+            .await?
+            .ok_or_else(|| AccountError::NoSuchUser(login.to_owned()))?;
+        let token = new_token();
+        api_token::ActiveModel {
+            user_id: Set(user.id),
+            token_hash: Set(hash_token(&token)),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await?;
+        Ok(token)
+    }
+
+    pub async fn user_for_api_token(
+        &self,
+        token: &str,
+    ) -> Result<Option<AuthenticatedUser>, DbErr> {
+        let Some(found) = api_token::Entity::find()
+            .filter(api_token::Column::TokenHash.eq(hash_token(token)))
+            .filter(api_token::Column::RevokedAt.is_null())
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        self.authenticated(found.user_id).await
+    }
+
+    async fn authenticated(&self, user_id: i32) -> Result<Option<AuthenticatedUser>, DbErr> {
+        let Some((user, department)) = user::Entity::find_by_id(user_id)
+            .find_also_related(department::Entity)
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        if !user.active {
+            return Ok(None);
+        }
+        let Ok(role) = user.role.parse::<Role>() else {
+            tracing::error!(user = user.id, role = %user.role, "stored role is unknown");
+            return Ok(None);
+        };
+        Ok(Some(AuthenticatedUser {
+            id: user.id,
+            login: user.login,
+            display_name: user.display_name,
+            role,
+            department_id: user.department_id,
+            department_name: department.map(|d| d.name),
+            locale: user.locale,
+            csrf_token: None,
+        }))
+    }
+}

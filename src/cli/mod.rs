@@ -1,0 +1,89 @@
+//! The `shukudai` command line.
+mod accounts;
+mod serve;
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{LogFormat, Settings};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "shukudai",
+    version,
+    about = "会議録から宿題を抽出し、担当部署と期限を管理します / turns meeting minutes into tracked tasks"
+)]
+pub struct Cli {
+    /// Folder with default.toml and $SHUKUDAI_ENV.toml.
+    #[arg(
+        long,
+        global = true,
+        env = "SHUKUDAI_CONFIG_DIR",
+        default_value = "config"
+    )]
+    config_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Migrate the database, then serve the web UI and API and run the scheduler.
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage departments.
+    #[command(subcommand)]
+    Department(accounts::DepartmentCommand),
+    /// Manage users.
+    #[command(subcommand)]
+    User(accounts::UserCommand),
+}
+
+/// Runs the command; errors are printed as one line and turned into an exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load(&cli.config_dir) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("shukudai: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(settings.server.log_format);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("shukudai: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Command::Serve => serve::serve(settings).await,
+            Command::Migrate => serve::migrate(settings).await,
+            Command::Department(command) => accounts::department(settings, command).await,
+            Command::User(command) => accounts::user(settings, command).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("shukudai: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::{EnvFilter, fmt};
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // A second init (tests) is harmless: the first subscriber stays.
+    let _ = match format {
+        LogFormat::Human => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}

@@ -1,0 +1,35 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "outbox")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub dedupe_key: String,
+    pub kind: String,
+    pub department_id: Option<i32>,
+    pub recipients: Json,
+    pub subject: String,
+    #[sea_orm(column_type = "Text")]
+    pub body_text: String,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub body_html: Option<String>,
+    pub message_id: String,
+    /// pending, sending, sent or failed.
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: DateTimeUtc,
+    pub lease_until: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub last_error: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub smtp_response: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub sent_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

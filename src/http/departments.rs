@@ -1,0 +1,81 @@
+use axum::{Json, Router, extract::State, http::StatusCode, routing::get};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::{
+    ApiError, ApiJson, AppState, FieldError,
+    auth::{Admin, CurrentUser},
+};
+use crate::departments::{DepartmentError, DepartmentView, NewDepartment};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/departments", get(list).post(create))
+}
+
+/// Departments with ids, names, aliases and mail recipients.
+#[utoipa::path(get, path = "/api/v1/departments", tag = "departments",
+    responses((status = 200, body = Vec<DepartmentView>)))]
+pub(super) async fn list(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+) -> Result<Json<Vec<DepartmentView>>, ApiError> {
+    Ok(Json(state.departments().list().await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateDepartment {
+    pub name: String,
+    #[serde(default)]
+    pub parent: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub emails: Vec<String>,
+}
+
+/// Creates a department (admin).
+#[utoipa::path(post, path = "/api/v1/departments", tag = "departments", request_body = CreateDepartment,
+    responses((status = 201, body = DepartmentView), (status = 422, body = super::error::Problem)))]
+pub(super) async fn create(
+    State(state): State<AppState>,
+    _admin: Admin,
+    ApiJson(request): ApiJson<CreateDepartment>,
+) -> Result<(StatusCode, Json<DepartmentView>), ApiError> {
+    let new = NewDepartment::parse(
+        &request.name,
+        request.parent.as_deref(),
+        &request.aliases,
+        &request.emails,
+    )
+    .map_err(department_error)?;
+    let created = state
+        .departments()
+        .add(new, state.clock.now())
+        .await
+        .map_err(department_error)?;
+    let view = state
+        .departments()
+        .list()
+        .await?
+        .into_iter()
+        .find(|d| d.id == created.id)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("created department vanished")))?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+fn department_error(error: DepartmentError) -> ApiError {
+    match error {
+        DepartmentError::InvalidName(e) => ApiError::Validation(vec![FieldError::new("name", e)]),
+        DepartmentError::InvalidEmail(e) => ApiError::Validation(vec![FieldError::new(
+            "emails",
+            format!("`{e}` is not valid"),
+        )]),
+        DepartmentError::NoSuchParent(p) => ApiError::Validation(vec![FieldError::new(
+            "parent",
+            format!("no department `{p}`"),
+        )]),
+        DepartmentError::Duplicate(_) => ApiError::Conflict(error.to_string()),
+        DepartmentError::Db(e) => e.into(),
+    }
+}

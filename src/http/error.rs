@@ -1,0 +1,191 @@
+//! The HTTP layer's one error type, answered as `application/problem+json` (RFC 9457).
+use axum::{
+    Json,
+    extract::rejection::{JsonRejection, QueryRejection},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl ToString) -> Self {
+        Self {
+            field: field.into(),
+            message: message.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("the request has invalid fields")]
+    Validation(Vec<FieldError>),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Unprocessable(String),
+    /// A stale `If-Match`: carries the current state so the client can merge.
+    #[error("the resource was changed by someone else")]
+    PreconditionFailed { current: serde_json::Value },
+    #[error("an If-Match header with the resource's ETag is required")]
+    PreconditionRequired,
+    #[error("the upload is larger than {0} bytes")]
+    PayloadTooLarge(usize),
+    #[error("the service is unavailable")]
+    Unavailable,
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+/// The problem document; `errors` and `current` appear only when they apply.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub title: &'static str,
+    pub status: u16,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub current: Option<serde_json::Value>,
+}
+
+impl ApiError {
+    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+        Self::Internal(error.into())
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::Forbidden(detail.into())
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::NotFound(what.into())
+    }
+
+    pub fn field(field: &str, message: impl ToString) -> Self {
+        Self::Validation(vec![FieldError::new(field, message)])
+    }
+
+    fn status_and_title(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::Unauthorized => (StatusCode::UNAUTHORIZED, "Unauthorized"),
+            Self::Forbidden(_) => (StatusCode::FORBIDDEN, "Forbidden"),
+            Self::NotFound(_) => (StatusCode::NOT_FOUND, "Not Found"),
+            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "Bad Request"),
+            Self::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Validation failed"),
+            Self::Conflict(_) => (StatusCode::CONFLICT, "Conflict"),
+            Self::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Unprocessable"),
+            Self::PreconditionFailed { .. } => {
+                (StatusCode::PRECONDITION_FAILED, "Precondition Failed")
+            }
+            Self::PreconditionRequired => {
+                (StatusCode::PRECONDITION_REQUIRED, "Precondition Required")
+            }
+            Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large"),
+            Self::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable"),
+            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error"),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, title) = self.status_and_title();
+        if let Self::Internal(cause) = &self {
+            tracing::error!(error = ?cause, "request failed");
+        }
+        let detail = match &self {
+            // The cause is logged above, never shown.
+            Self::Internal(_) => "an internal error occurred; it has been logged".to_owned(),
+            other => other.to_string(),
+        };
+        let (errors, current) = match self {
+            Self::Validation(errors) => (errors, None),
+            Self::PreconditionFailed { current } => (Vec::new(), Some(current)),
+            _ => (Vec::new(), None),
+        };
+        let problem = Problem {
+            kind: "about:blank",
+            title,
+            status: status.as_u16(),
+            detail,
+            errors,
+            current,
+        };
+        let mut response = (status, Json(problem)).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"shukudai\""),
+            );
+        }
+        response
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::JsonDataError(e) => {
+                Self::Validation(vec![FieldError::new("body", e.body_text())])
+            }
+            JsonRejection::MissingJsonContentType(_) => {
+                Self::BadRequest("expected a JSON body with Content-Type: application/json".into())
+            }
+            JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Self::BadRequest(e.body_text())
+            }
+            other => Self::BadRequest(other.body_text()),
+        }
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::Validation(vec![FieldError::new("query", rejection.body_text())])
+    }
+}
+
+/// `axum::Json` whose rejections are problem documents.
+#[derive(Debug, Clone, Copy, Default, axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+impl<T: Serialize> IntoResponse for ApiJson<T> {
+    fn into_response(self) -> Response {
+        Json(self.0).into_response()
+    }
+}
+
+/// `axum::extract::Query` whose rejections are problem documents.
+#[derive(Debug, Clone, Copy, Default, axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);

@@ -1,0 +1,289 @@
+//! The one harness every integration test uses: the real app on port 0 with a
+//! fresh database (a temporary SQLite file, or a new PostgreSQL database).
+use std::{path::PathBuf, sync::Arc};
+
+use chrono::{DateTime, TimeZone, Utc};
+use reqwest::{Client, Response, StatusCode};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+use shukudai::{
+    auth::{NewUser, UserStore},
+    clock::ManualClock,
+    config::Settings,
+    db,
+    departments::{Departments, NewDepartment},
+    domain::{DepartmentName, Login, Password, Role},
+    http::{AppState, Application},
+};
+use tokio::sync::oneshot;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each named scenario `async fn name(app: TestApp)` once on SQLite and once on
+/// PostgreSQL (when `TEST_POSTGRES_URL` is set; CI always sets it).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await;
+                    super::$name(app).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(app) = $crate::helpers::TestApp::spawn_postgres().await else { return };
+                    super::$name(app).await;
+                }
+            )+
+        }
+    };
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+#[allow(dead_code)] // fields for the scenarios that need them
+pub struct TestApp {
+    pub address: String,
+    pub client: Client,
+    pub db: DatabaseConnection,
+    pub db_url: String,
+    pub settings: Arc<Settings>,
+    pub clock: ManualClock,
+    pub backend: Backend,
+    shutdown: Option<oneshot::Sender<()>>,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.shutdown.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// The instant tests start at unless they move the clock: Monday 2026-11-16 10:00 JST.
+pub fn default_now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 16, 1, 0, 0)
+        .single()
+        .expect("valid instant")
+}
+
+pub fn postgres_base_url() -> Option<String> {
+    std::env::var("TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// A new, empty PostgreSQL database; its URL.
+pub async fn fresh_postgres_database(base_url: &str) -> String {
+    let admin = Database::connect(base_url)
+        .await
+        .expect("TEST_POSTGRES_URL is set but the server is not reachable");
+    let name = format!("shukudai_t_{}_{}", std::process::id(), rand_suffix());
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await
+        .expect("create test database");
+    admin.close().await.ok();
+    replace_database_name(base_url, &name)
+}
+
+fn rand_suffix() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("{nanos}_{}", COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+fn replace_database_name(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let prefix = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{prefix}/{name}?{query}"),
+        None => format!("{prefix}/{name}"),
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => Self::spawn_with(backend, None, |_| {}).await,
+            Backend::Postgres => Self::spawn_postgres()
+                .await
+                .expect("TEST_POSTGRES_URL must be set for a PostgreSQL test"),
+        }
+    }
+
+    /// None (and a note on stderr) when no PostgreSQL is configured.
+    pub async fn spawn_postgres() -> Option<Self> {
+        let Some(base) = postgres_base_url() else {
+            eprintln!("TEST_POSTGRES_URL is not set: skipping the PostgreSQL variant");
+            return None;
+        };
+        let url = fresh_postgres_database(&base).await;
+        Some(Self::spawn_with(Backend::Postgres, Some(url), |_| {}).await)
+    }
+
+    /// Spawns with settings adjusted by `configure` (database URL already set).
+    pub async fn spawn_with(
+        backend: Backend,
+        database_url: Option<String>,
+        configure: impl FnOnce(&mut Settings),
+    ) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut settings = Settings::defaults().expect("default settings");
+        settings.database.url =
+            database_url.unwrap_or_else(|| sqlite_url(dir.path().join("test.db")));
+        settings.database.max_connections = 5;
+        settings.server.listen = "127.0.0.1:0".parse().expect("address");
+        settings.mail.file_dir = dir.path().join("mail");
+        settings.reminders.enabled = false;
+        configure(&mut settings);
+        let db = db::connect_and_migrate(&settings.database)
+            .await
+            .expect("connect and migrate");
+        let clock = ManualClock::new(default_now());
+        let settings = Arc::new(settings);
+        let state = AppState::new(db.clone(), settings.clone(), Arc::new(clock.clone()));
+        let app = Application::bind(settings.server.listen, state)
+            .await
+            .expect("bind");
+        let address = format!("http://{}", app.local_addr().expect("local addr"));
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(app.run_until(async move {
+            let _ = stopped.await;
+        }));
+        Self {
+            address,
+            client: Client::new(),
+            db_url: settings.database.url.clone(),
+            db,
+            settings,
+            clock,
+            backend,
+            shutdown: Some(stop),
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn add_department(&self, name: &str, aliases: &[&str], emails: &[&str]) -> i32 {
+        let aliases: Vec<String> = aliases.iter().map(|s| s.to_string()).collect();
+        let emails: Vec<String> = emails.iter().map(|s| s.to_string()).collect();
+        let new = NewDepartment::parse(name, None, &aliases, &emails).expect("valid department");
+        Departments::new(self.db.clone())
+            .add(new, self.clock_now())
+            .await
+            .expect("add department")
+            .id
+    }
+
+    pub fn clock_now(&self) -> DateTime<Utc> {
+        use shukudai::clock::Clock;
+        self.clock.now()
+    }
+
+    /// Creates a user with [`PASSWORD`].
+    pub async fn add_user(&self, login: &str, role: Role, department: Option<&str>) -> i32 {
+        UserStore::new(self.db.clone())
+            .create(
+                NewUser {
+                    login: Login::parse(login).expect("login"),
+                    display_name: format!("{login} さん"),
+                    email: format!("{login}@example.jp"),
+                    role,
+                    department: department.map(|d| DepartmentName::parse(d).expect("name")),
+                    password: Password::parse(PASSWORD).expect("password"),
+                },
+                self.clock_now(),
+            )
+            .await
+            .expect("add user")
+    }
+
+    /// A bearer token for a new user with the given role.
+    pub async fn token(&self, login: &str, role: Role, department: Option<&str>) -> String {
+        self.add_user(login, role, department).await;
+        UserStore::new(self.db.clone())
+            .issue_api_token(login, self.clock_now())
+            .await
+            .expect("token")
+    }
+
+    /// A client with a cookie store, signed in as `login`.
+    pub async fn session_client(&self, login: &str, password: &str) -> (Client, Response) {
+        let client = Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        let response = client
+            .post(self.url("/api/v1/session"))
+            .json(&json!({"login": login, "password": password}))
+            .send()
+            .await
+            .expect("login request");
+        (client, response)
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post_json(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
+pub fn sqlite_url(path: PathBuf) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+/// Asserts the status and that the body is a problem document; returns it.
+pub async fn expect_problem(response: Response, status: StatusCode) -> Value {
+    assert_eq!(response.status(), status, "unexpected status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.expect("problem body");
+    assert_eq!(body["status"], status.as_u16());
+    body
+}

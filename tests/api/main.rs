@@ -1,0 +1,7 @@
+//! Integration tests: HTTP requests to the spawned app on SQLite and PostgreSQL.
+mod helpers;
+
+mod accounts;
+mod health;
+mod migrations;
+mod startup;
