@@ -10,3 +10,4 @@ pub mod domain;
 pub mod entities;
 pub mod http;
 pub mod minutes;
+pub mod web;

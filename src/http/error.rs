@@ -110,7 +110,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, title) = self.status_and_title();
         if let Self::Internal(cause) = &self {
-            tracing::error!(error = ?cause, "request failed");
+            tracing::error!(error = format!("{cause:#}"), "request failed");
         }
         let detail = match &self {
             // The cause is logged above, never shown.

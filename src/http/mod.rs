@@ -51,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .nest("/api/v1", api)
         .merge(openapi::router())
+        .merge(crate::web::router())
         .layer(DefaultBodyLimit::max(max_upload))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

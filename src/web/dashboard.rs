@@ -1,0 +1,143 @@
+//! The dashboard: a department sees its open items, overdue first; the secretariat
+//! sees every department's counts and the next meeting.
+use axum::{Router, extract::State, response::Html, routing::get};
+use chrono::NaiveDate;
+use minijinja::context;
+use sea_orm::{
+    ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, sea_query::Expr,
+};
+use serde::Serialize;
+
+use super::{PageError, session::Page, templates};
+use crate::{
+    clock::local_today,
+    domain::TaskStatus,
+    entities::{department, meeting, task},
+    http::AppState,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/dashboard", get(dashboard))
+}
+
+#[derive(Debug, FromQueryResult)]
+struct DepartmentCounts {
+    owner_department_id: Option<i32>,
+    open: i64,
+    overdue: i64,
+    due_next: i64,
+}
+
+#[derive(Debug, Serialize)]
+struct CountsRow {
+    department: Option<String>,
+    open: i64,
+    overdue: i64,
+    due_next: i64,
+}
+
+#[derive(Debug, Serialize)]
+struct ItemRow {
+    id: i32,
+    summary: String,
+    due_on: Option<NaiveDate>,
+    due_kind: String,
+    overdue: bool,
+    due_next: bool,
+}
+
+async fn dashboard(State(state): State<AppState>, page: Page) -> Result<Html<String>, PageError> {
+    let today = local_today(state.clock.now(), state.settings.reminders.timezone);
+    let next_meeting = meeting::Entity::find()
+        .filter(meeting::Column::Status.eq("scheduled"))
+        .filter(meeting::Column::HeldOn.gte(today))
+        .order_by_asc(meeting::Column::HeldOn)
+        .one(&state.db)
+        .await?;
+    let next_date = next_meeting.as_ref().map(|m| m.held_on);
+    let next = next_meeting
+        .map(|m| context! { id => m.id, title => m.title, held_on => m.held_on.to_string() });
+
+    if page.is_secretariat() {
+        let overdue =
+            Expr::cust_with_values("SUM(CASE WHEN due_on < ? THEN 1 ELSE 0 END)", [today]);
+        let due_next = Expr::cust_with_values(
+            "SUM(CASE WHEN due_on >= ? AND due_on <= ? THEN 1 ELSE 0 END)",
+            [today, next_date.unwrap_or(today)],
+        );
+        let counts = task::Entity::find()
+            .select_only()
+            .column(task::Column::OwnerDepartmentId)
+            .column_as(task::Column::Id.count(), "open")
+            .column_as(overdue, "overdue")
+            .column_as(due_next, "due_next")
+            .filter(task::Column::Status.eq(TaskStatus::Open.as_str()))
+            .group_by(task::Column::OwnerDepartmentId)
+            .into_model::<DepartmentCounts>()
+            .all(&state.db)
+            .await?;
+        let names = department::Entity::find().all(&state.db).await?;
+        let mut rows: Vec<CountsRow> = counts
+            .into_iter()
+            .map(|c| CountsRow {
+                department: c
+                    .owner_department_id
+                    .and_then(|id| names.iter().find(|d| d.id == id).map(|d| d.name.clone())),
+                open: c.open,
+                overdue: c.overdue,
+                due_next: if next_date.is_some() { c.due_next } else { 0 },
+            })
+            .collect();
+        rows.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)));
+        let drafts = task::Entity::find()
+            .filter(task::Column::Status.eq(TaskStatus::Draft.as_str()))
+            .count(&state.db)
+            .await?;
+        let html = templates::render(
+            "dashboard.html",
+            page.context(
+                "dashboard.title",
+                context! { secretariat_view => true, rows => rows, drafts => drafts, next => next },
+            ),
+        )
+        .map_err(PageError::internal)?;
+        return Ok(Html(html));
+    }
+
+    let items: Vec<ItemRow> = match page.user.department_id {
+        Some(department_id) => task::Entity::find()
+            .filter(task::Column::Status.eq(TaskStatus::Open.as_str()))
+            .filter(task::Column::OwnerDepartmentId.eq(department_id))
+            .order_by_asc(task::Column::DueOn)
+            .order_by_asc(task::Column::Id)
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(|t| ItemRow {
+                overdue: t.due_on.is_some_and(|d| d < today),
+                due_next: match (t.due_on, next_date) {
+                    (Some(due), Some(next)) => due >= today && due <= next,
+                    _ => false,
+                },
+                id: t.id,
+                summary: t.summary,
+                due_on: t.due_on,
+                due_kind: t.due_kind,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut items = items;
+    // Overdue first, then due by the next meeting, then the rest (already by date).
+    items.sort_by_key(|i| (!i.overdue, !i.due_next));
+    let html = templates::render(
+        "dashboard.html",
+        page.context(
+            "dashboard.title",
+            context! { secretariat_view => false, items => items, next => next },
+        ),
+    )
+    .map_err(PageError::internal)?;
+    Ok(Html(html))
+}

@@ -1,0 +1,89 @@
+use axum::{
+    http::StatusCode,
+    response::{Html, IntoResponse, Redirect, Response},
+};
+use minijinja::context;
+
+use super::templates;
+
+/// What a page answers when it cannot show what was asked: a redirect to the login
+/// page, or an error page that says what went wrong (never a panic, never a cause).
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    #[error("login required")]
+    Login { next: String },
+    #[error("この操作の権限がありません / you may not do this")]
+    Forbidden,
+    #[error("見つかりません / not found")]
+    NotFound,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error(
+        "フォームの有効期限が切れました。再読み込みしてやり直してください / the form expired; reload and try again"
+    )]
+    Csrf,
+    #[error(
+        "内部エラーが発生しました。記録されています / an internal error occurred and was logged"
+    )]
+    Internal(#[source] anyhow::Error),
+}
+
+impl PageError {
+    pub fn login(next: &str) -> Self {
+        Self::Login {
+            next: next.to_owned(),
+        }
+    }
+
+    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
+impl From<sea_orm::DbErr> for PageError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        Self::internal(error)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = match &self {
+            Self::Login { next } => {
+                let target = format!("/login?next={}", encode_query(next));
+                return Redirect::to(&target).into_response();
+            }
+            Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Internal(cause) => {
+                tracing::error!(error = format!("{cause:#}"), "page failed");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        let message = self.to_string();
+        match templates::render(
+            "error.html",
+            context! { lang => "ja", status => status.as_u16(), message => message },
+        ) {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(error) => {
+                tracing::error!(%error, "error page does not render");
+                (status, message).into_response()
+            }
+        }
+    }
+}
+
+/// Percent-encodes a path for a query value (only what the login redirect needs).
+pub fn encode_query(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}

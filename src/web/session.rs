@@ -1,0 +1,149 @@
+//! Who is looking at a page: the session cookie, the language, and the CSRF token
+//! that every form must send back. Role checks for pages live here, as for the API.
+use axum::{
+    extract::{FromRequest, FromRequestParts, Request},
+    http::request::Parts,
+};
+use axum_extra::extract::cookie::CookieJar;
+use minijinja::{Value, context};
+use serde::{Deserialize, de::DeserializeOwned};
+
+use super::{PageError, i18n::Lang};
+use crate::{
+    auth::AuthenticatedUser,
+    domain::Role,
+    http::{AppState, auth::SESSION_COOKIE},
+};
+
+pub const LANG_COOKIE: &str = "shukudai_lang";
+
+pub fn lang_from(jar: &CookieJar, user: Option<&AuthenticatedUser>) -> Lang {
+    jar.get(LANG_COOKIE)
+        .and_then(|c| Lang::parse(c.value()))
+        .or_else(|| user.and_then(|u| Lang::parse(&u.locale)))
+        .unwrap_or_default()
+}
+
+/// A signed-in user looking at a page; anonymous visitors are sent to the login page.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub user: AuthenticatedUser,
+    pub lang: Lang,
+    pub path: String,
+}
+
+impl Page {
+    pub fn csrf(&self) -> &str {
+        self.user.csrf_token.as_deref().unwrap_or_default()
+    }
+
+    pub fn is_secretariat(&self) -> bool {
+        self.user.role.is_secretariat()
+    }
+
+    /// The context every page template gets, merged with the page's own.
+    pub fn context(&self, title: &str, page: Value) -> Value {
+        let base = context! {
+            lang => self.lang.code(),
+            title => title,
+            path => &self.path,
+            csrf => self.csrf(),
+            user => context! {
+                name => &self.user.display_name,
+                login => &self.user.login,
+                role => self.user.role.as_str(),
+                department => &self.user.department_name,
+                is_secretariat => self.is_secretariat(),
+                is_admin => self.user.role == Role::Admin,
+            },
+        };
+        context! { ..page, ..base }
+    }
+}
+
+impl FromRequestParts<AppState> for Page {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let path = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "/".to_owned());
+        let Some(cookie) = jar.get(SESSION_COOKIE) else {
+            return Err(PageError::login(&path));
+        };
+        let user = state
+            .users()
+            .user_for_session(cookie.value(), state.clock.now())
+            .await
+            .map_err(PageError::internal)?
+            .ok_or_else(|| PageError::login(&path))?;
+        let lang = lang_from(&jar, Some(&user));
+        Ok(Self { user, lang, path })
+    }
+}
+
+/// A page only the secretariat (or an admin) may see.
+#[derive(Debug, Clone)]
+pub struct SecretariatPage(pub Page);
+
+impl FromRequestParts<AppState> for SecretariatPage {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let page = Page::from_request_parts(parts, state).await?;
+        if page.is_secretariat() {
+            Ok(Self(page))
+        } else {
+            Err(PageError::Forbidden)
+        }
+    }
+}
+
+/// A page only an admin may see.
+#[derive(Debug, Clone)]
+pub struct AdminPage(pub Page);
+
+impl FromRequestParts<AppState> for AdminPage {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let page = Page::from_request_parts(parts, state).await?;
+        if page.user.role == Role::Admin {
+            Ok(Self(page))
+        } else {
+            Err(PageError::Forbidden)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct WithCsrf<T> {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    fields: T,
+}
+
+/// A URL-encoded form whose `csrf` field must match the session's token.
+/// Form fields are strings; handlers parse them into domain types.
+pub struct CsrfForm<T>(pub Page, pub T);
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = PageError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, PageError> {
+        let (mut parts, body) = request.into_parts();
+        let page = Page::from_request_parts(&mut parts, state).await?;
+        let request = Request::from_parts(parts, body);
+        let axum::Form(form) = axum::Form::<WithCsrf<T>>::from_request(request, state)
+            .await
+            .map_err(|rejection| PageError::BadRequest(rejection.body_text()))?;
+        if form.csrf.is_empty() || form.csrf != page.csrf() {
+            return Err(PageError::Csrf);
+        }
+        Ok(Self(page, form.fields))
+    }
+}
