@@ -4,4 +4,4 @@ mod credentials;
 mod store;
 
 pub use credentials::{hash_password, hash_token, new_token, verify_password};
-pub use store::{AccountError, AuthenticatedUser, NewUser, UserStore};
+pub use store::{AccountError, AuthenticatedUser, NewUser, UserStore, UserSummary};

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, Set,
+    QueryFilter, QueryOrder, Set,
 };
 
 use super::credentials::{hash_password, hash_token, new_token, verify_password};
@@ -43,6 +43,17 @@ pub struct AuthenticatedUser {
     pub csrf_token: Option<String>,
 }
 
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UserSummary {
+    pub id: i32,
+    pub login: String,
+    pub display_name: String,
+    pub email: String,
+    pub role: String,
+    pub department: Option<String>,
+    pub active: bool,
+}
+
 pub struct NewUser {
     pub login: Login,
     pub display_name: String,
@@ -60,6 +71,27 @@ pub struct UserStore {
 impl UserStore {
     pub fn new(db: DatabaseConnection) -> Self {
         Self { db }
+    }
+
+    /// Every user with the name of their department, by login.
+    pub async fn list(&self) -> Result<Vec<UserSummary>, DbErr> {
+        let rows = user::Entity::find()
+            .find_also_related(department::Entity)
+            .order_by_asc(user::Column::Login)
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(u, d)| UserSummary {
+                id: u.id,
+                login: u.login,
+                display_name: u.display_name,
+                email: u.email,
+                role: u.role,
+                department: d.map(|d| d.name),
+                active: u.active,
+            })
+            .collect())
     }
 
     pub async fn count(&self) -> Result<u64, DbErr> {

@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 use minijinja::context;
 use sea_orm::{
     ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, sea_query::Expr,
+    QuerySelect,
+    sea_query::{Expr, ExprTrait, Func},
 };
 use serde::Serialize;
 
@@ -60,18 +61,23 @@ async fn dashboard(State(state): State<AppState>, page: Page) -> Result<Html<Str
         .map(|m| context! { id => m.id, title => m.title, held_on => m.held_on.to_string() });
 
     if page.is_secretariat() {
-        let overdue =
-            Expr::cust_with_values("SUM(CASE WHEN due_on < ? THEN 1 ELSE 0 END)", [today]);
-        let due_next = Expr::cust_with_values(
-            "SUM(CASE WHEN due_on >= ? AND due_on <= ? THEN 1 ELSE 0 END)",
-            [today, next_date.unwrap_or(today)],
+        let overdue = Func::sum(Expr::case(task::Column::DueOn.lt(today), 1).finally(0));
+        let next_or_today = next_date.unwrap_or(today);
+        let due_next = Func::sum(
+            Expr::case(
+                task::Column::DueOn
+                    .gte(today)
+                    .and(task::Column::DueOn.lte(next_or_today)),
+                1,
+            )
+            .finally(0),
         );
         let counts = task::Entity::find()
             .select_only()
             .column(task::Column::OwnerDepartmentId)
             .column_as(task::Column::Id.count(), "open")
-            .column_as(overdue, "overdue")
-            .column_as(due_next, "due_next")
+            .column_as(Expr::from(overdue), "overdue")
+            .column_as(Expr::from(due_next), "due_next")
             .filter(task::Column::Status.eq(TaskStatus::Open.as_str()))
             .group_by(task::Column::OwnerDepartmentId)
             .into_model::<DepartmentCounts>()

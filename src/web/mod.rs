@@ -1,4 +1,5 @@
 //! The server-rendered web UI: Japanese first, English second, plain HTML forms.
+mod admin;
 mod dashboard;
 mod error;
 pub mod i18n;
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(|| async { Redirect::to("/dashboard") }))
         .merge(login::router())
         .merge(dashboard::router())
+        .merge(admin::router())
         .route(
             "/static/app.css",
             get(|| asset("text/css; charset=utf-8", APP_CSS)),

@@ -127,23 +127,51 @@ struct WithCsrf<T> {
     fields: T,
 }
 
-/// A URL-encoded form whose `csrf` field must match the session's token.
-/// Form fields are strings; handlers parse them into domain types.
-pub struct CsrfForm<T>(pub Page, pub T);
+/// The page extractors a form can be guarded by.
+pub trait AsPage {
+    fn as_page(&self) -> &Page;
+}
 
-impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
+impl AsPage for Page {
+    fn as_page(&self) -> &Page {
+        self
+    }
+}
+
+impl AsPage for SecretariatPage {
+    fn as_page(&self) -> &Page {
+        &self.0
+    }
+}
+
+impl AsPage for AdminPage {
+    fn as_page(&self) -> &Page {
+        &self.0
+    }
+}
+
+/// A URL-encoded form whose `csrf` field must match the session's token, sent by
+/// a user the page extractor `P` admits (any user, the secretariat, an admin).
+/// Form fields are strings; handlers parse them into domain types.
+pub struct CsrfForm<T, P = Page>(pub P, pub T);
+
+impl<T, P> FromRequest<AppState> for CsrfForm<T, P>
+where
+    T: DeserializeOwned + Send,
+    P: FromRequestParts<AppState, Rejection = PageError> + AsPage + Send,
+{
     type Rejection = PageError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, PageError> {
         let (mut parts, body) = request.into_parts();
-        let page = Page::from_request_parts(&mut parts, state).await?;
+        let guard = P::from_request_parts(&mut parts, state).await?;
         let request = Request::from_parts(parts, body);
         let axum::Form(form) = axum::Form::<WithCsrf<T>>::from_request(request, state)
             .await
             .map_err(|rejection| PageError::BadRequest(rejection.body_text()))?;
-        if form.csrf.is_empty() || form.csrf != page.csrf() {
+        if form.csrf.is_empty() || form.csrf != guard.as_page().csrf() {
             return Err(PageError::Csrf);
         }
-        Ok(Self(page, form.fields))
+        Ok(Self(guard, form.fields))
     }
 }

@@ -11,8 +11,13 @@ macro_rules! embedded {
     };
 }
 
-const TEMPLATES: &[(&str, &str)] =
-    embedded!("layout.html", "login.html", "error.html", "dashboard.html",);
+const TEMPLATES: &[(&str, &str)] = embedded!(
+    "layout.html",
+    "login.html",
+    "error.html",
+    "dashboard.html",
+    "admin.html",
+);
 
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
@@ -40,6 +45,22 @@ pub fn render(name: &str, context: Value) -> Result<String, minijinja::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_template_file_is_embedded() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/web");
+        for entry in std::fs::read_dir(dir).expect("templates/web") {
+            let name = entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned();
+            assert!(
+                TEMPLATES.iter().any(|(embedded, _)| *embedded == name),
+                "templates/web/{name} is not in TEMPLATES"
+            );
+        }
+    }
 
     #[test]
     fn every_template_parses() {

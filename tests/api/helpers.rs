@@ -151,6 +151,7 @@ impl TestApp {
         database_url: Option<String>,
         configure: impl FnOnce(&mut Settings),
     ) -> Self {
+        init_test_logging();
         let dir = tempfile::tempdir().expect("temp dir");
         let mut settings = Settings::defaults().expect("default settings");
         settings.database.url =
@@ -267,6 +268,19 @@ impl TestApp {
             .await
             .expect("request")
     }
+}
+
+/// Logs (errors by default, `RUST_LOG` for more) go to the test's captured output.
+fn init_test_logging() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error"));
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_test_writer()
+            .try_init();
+    });
 }
 
 pub fn sqlite_url(path: PathBuf) -> String {

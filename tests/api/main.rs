@@ -5,3 +5,4 @@ mod accounts;
 mod health;
 mod migrations;
 mod startup;
+mod web;
