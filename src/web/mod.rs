@@ -2,6 +2,7 @@
 mod admin;
 mod dashboard;
 mod error;
+mod evidence;
 pub mod i18n;
 mod login;
 pub mod session;
