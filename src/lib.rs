@@ -10,3 +10,5 @@ pub mod domain;
 pub mod entities;
 pub mod http;
 pub mod minutes;
+pub mod meetings;
+pub mod tasks;

@@ -2,6 +2,9 @@
 mod helpers;
 
 mod accounts;
+mod fuzz_json;
 mod health;
 mod migrations;
+mod roles;
 mod startup;
+mod tasks;
