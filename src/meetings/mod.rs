@@ -154,10 +154,10 @@ pub async fn find_or_create_body_in<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<body::Model, MeetingError> {
     let name = normalise(name);
-    if name.is_empty() {
+    if name.is_empty() || !tasks::storable(&name) || name.chars().count() > 200 {
         return Err(MeetingError::Invalid(vec![FieldIssue::new(
             "body",
-            "must not be empty",
+            "must be 1 to 200 characters, without NUL",
         )]));
     }
     if let Some(found) = body::Entity::find()
@@ -186,6 +186,20 @@ pub async fn record_held_meeting_in<C: ConnectionTrait>(
     held: &HeldMeeting,
     now: DateTime<Utc>,
 ) -> Result<meeting::Model, MeetingError> {
+    let texts = [
+        ("title", Some(held.title.as_str())),
+        ("starts_at", held.starts_at.as_deref()),
+        ("ends_at", held.ends_at.as_deref()),
+        ("place", held.place.as_deref()),
+    ];
+    let issues: Vec<FieldIssue> = texts
+        .into_iter()
+        .filter(|(_, text)| text.is_some_and(|t| !tasks::storable(t)))
+        .map(|(field, _)| FieldIssue::new(field, "must not contain NUL characters"))
+        .collect();
+    if !issues.is_empty() {
+        return Err(MeetingError::Invalid(issues));
+    }
     let body = find_or_create_body_in(conn, &held.body, now).await?;
     let title = normalise(&held.title);
     let existing = meeting::Entity::find()
@@ -332,9 +346,9 @@ fn validate(change: &NewMeeting, today: NaiveDate, issues: &mut Vec<FieldIssue>)
     }
     for (field, value) in [("place", &change.place), ("title", &change.title)] {
         if let Some(value) = value
-            && value.chars().count() > 200
+            && (value.chars().count() > 200 || !tasks::storable(value))
         {
-            issues.push(FieldIssue::new(field, "must be at most 200 characters"));
+            issues.push(FieldIssue::new(field, "must be at most 200 characters, without NUL"));
         }
     }
 }

@@ -117,6 +117,20 @@ pub async fn create_draft(
 fn validate(draft: &NewDraft, prefix: &str) -> Vec<FieldIssue> {
     let mut issues = Vec::new();
     let summary = draft.summary.trim();
+    let texts = [
+        ("summary", Some(draft.summary.as_str())),
+        ("speaker", draft.speaker.as_deref()),
+        ("owner", draft.suggested_owner.as_deref()),
+        ("evidence.quote", draft.evidence.as_ref().map(|e| e.quote.as_str())),
+    ];
+    for (field, text) in texts {
+        if text.is_some_and(|t| !super::storable(t)) {
+            issues.push(FieldIssue::new(format!("{prefix}{field}"), "must not contain NUL characters"));
+        }
+    }
+    if !issues.is_empty() {
+        return issues;
+    }
     if summary.is_empty() {
         issues.push(FieldIssue::new(format!("{prefix}summary"), "must not be empty"));
     } else if summary.chars().count() > MAX_SUMMARY_CHARS {

@@ -59,7 +59,9 @@ fn require_status(
 
 fn required_text(field: &str, text: &str) -> Result<String, TaskError> {
     let text = text.trim();
-    if text.is_empty() {
+    if !super::storable(text) {
+        Err(TaskError::invalid(field, "must not contain NUL characters"))
+    } else if text.is_empty() {
         Err(TaskError::invalid(field, "must not be empty"))
     } else if text.chars().count() > MAX_TEXT_CHARS {
         Err(TaskError::invalid(
@@ -259,10 +261,10 @@ pub async fn complete(
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<TaskView, TaskError> {
+    let note = required_text("note", note)?;
     let txn = db.begin().await?;
     let before = begin_step(&txn, actor, id, if_match, Permission::Report).await?;
     require_status(&before, &[TaskStatus::Open], "completed")?;
-    let note = required_text("note", note)?;
     let mut after = before.clone();
     after.status = TaskStatus::Done.as_str().to_owned();
     after.completion_note = Some(note);

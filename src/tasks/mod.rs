@@ -48,6 +48,12 @@ pub fn today(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&TIME_ZONE).date_naive()
 }
 
+/// Text a database can store: PostgreSQL refuses NUL in text, so it is invalid input
+/// everywhere (checked before any query, so it is a 422, never a 500).
+pub fn storable(text: &str) -> bool {
+    !text.contains('\0')
+}
+
 /// Who does something: recorded in the audit trail and checked by [`Permission`].
 #[derive(Debug, Clone)]
 pub struct Actor {

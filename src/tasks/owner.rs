@@ -11,6 +11,9 @@ pub async fn find<C: ConnectionTrait>(
     conn: &C,
     name_or_alias: &str,
 ) -> Result<Option<department::Model>, DbErr> {
+    if !super::storable(name_or_alias) {
+        return Ok(None);
+    }
     let Ok(name) = DepartmentName::parse(name_or_alias) else {
         return Ok(None);
     };

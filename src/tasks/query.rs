@@ -82,6 +82,10 @@ fn select(actor: &Actor, filter: &TaskFilter, now: DateTime<Utc>) -> Select<task
             .add(task::Column::DueOn.lt(today(now)));
     }
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        // NUL cannot be stored, so nothing contains it (and PostgreSQL refuses it as a parameter).
+        if !super::storable(q) {
+            return task::Entity::find().filter(Expr::val(1).eq(0));
+        }
         let pattern = escape_like(q);
         let in_evidence = Query::select()
             .column(task_evidence::Column::TaskId)
