@@ -1,7 +1,7 @@
 //! Reading tasks: the filtered, paginated list, one task, its audit trail.
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Order, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Select,
     sea_query::{Expr, ExprTrait, LikeExpr, NullOrdering, Query},
 };
@@ -56,10 +56,33 @@ fn escape_like(text: &str) -> String {
     escaped
 }
 
-fn select(actor: &Actor, filter: &TaskFilter, now: DateTime<Utc>) -> Select<task::Entity> {
+/// Tasks that were confirmed at some point. Open and done tasks always were, so for
+/// them this is a status test the status index answers (no row lookups per count).
+fn confirmed_only(status: Option<TaskStatus>) -> Condition {
+    let confirmed = task::Column::ConfirmedAt.is_not_null();
+    match status {
+        Some(TaskStatus::Open | TaskStatus::Done) => Condition::all(),
+        Some(TaskStatus::Draft) => Condition::all().add(Expr::val(1).eq(0)),
+        Some(TaskStatus::Cancelled) => Condition::all().add(confirmed),
+        None => Condition::any()
+            .add(task::Column::Status.is_in([TaskStatus::Open.as_str(), TaskStatus::Done.as_str()]))
+            .add(
+                Condition::all()
+                    .add(task::Column::Status.eq(TaskStatus::Cancelled.as_str()))
+                    .add(confirmed),
+            ),
+    }
+}
+
+fn select(
+    backend: DbBackend,
+    actor: &Actor,
+    filter: &TaskFilter,
+    now: DateTime<Utc>,
+) -> Select<task::Entity> {
     let mut condition = Condition::all();
     if !access::sees_unconfirmed(actor) {
-        condition = condition.add(task::Column::ConfirmedAt.is_not_null());
+        condition = condition.add(confirmed_only(filter.status));
     }
     if let Some(status) = filter.status {
         condition = condition.add(task::Column::Status.eq(status.as_str()));
@@ -101,11 +124,17 @@ fn select(actor: &Actor, filter: &TaskFilter, now: DateTime<Utc>) -> Select<task
                 .add(Expr::col((task::Entity, task::Column::Id)).in_subquery(in_evidence)),
         );
     }
-    task::Entity::find()
-        .filter(condition)
-        // Undated tasks last; the id makes the order total, so pages are stable.
-        .order_by_with_nulls(task::Column::DueOn, Order::Asc, NullOrdering::Last)
-        .order_by_asc(task::Column::Id)
+    let query = task::Entity::find().filter(condition);
+    // Undated tasks last; the id makes the order total, so pages are stable. Spelled
+    // per backend so that each one reads it straight from an index (see migration
+    // m20261122_050000_task_list_order).
+    let query = match backend {
+        DbBackend::Sqlite => query
+            .order_by(Expr::col((task::Entity, task::Column::DueOn)).is_null(), Order::Asc)
+            .order_by_asc(task::Column::DueOn),
+        _ => query.order_by_with_nulls(task::Column::DueOn, Order::Asc, NullOrdering::Last),
+    };
+    query.order_by_asc(task::Column::Id)
 }
 
 /// One page (1-based) of the tasks `actor` may see that match `filter`.
@@ -117,7 +146,7 @@ pub async fn list<C: ConnectionTrait>(
     page_size: u64,
     now: DateTime<Utc>,
 ) -> Result<TaskPage, TaskError> {
-    let query = select(actor, filter, now);
+    let query = select(conn.get_database_backend(), actor, filter, now);
     let total = query.clone().count(conn).await?;
     let rows = query
         .offset(page.saturating_sub(1).saturating_mul(page_size))
@@ -143,7 +172,7 @@ pub async fn list_all<C: ConnectionTrait>(
     let mut all = Vec::new();
     let mut offset = 0;
     loop {
-        let rows = select(actor, filter, now)
+        let rows = select(conn.get_database_backend(), actor, filter, now)
             .offset(offset)
             .limit(CHUNK)
             .all(conn)
