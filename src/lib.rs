@@ -9,5 +9,7 @@ pub mod departments;
 pub mod domain;
 pub mod entities;
 pub mod http;
+pub mod meetings;
 pub mod minutes;
+pub mod tasks;
 pub mod web;

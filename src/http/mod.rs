@@ -2,8 +2,11 @@
 pub mod auth;
 mod departments;
 pub mod error;
+mod extract;
 mod health;
+mod meetings;
 mod openapi;
+mod tasks;
 
 use std::{net::SocketAddr, sync::Arc};
 
@@ -46,7 +49,9 @@ pub fn router(state: AppState) -> Router {
     let max_upload = state.settings.server.max_upload_bytes;
     let api = Router::new()
         .merge(auth::router())
-        .merge(departments::router());
+        .merge(departments::router())
+        .merge(meetings::router())
+        .merge(tasks::router());
     Router::new()
         .merge(health::router())
         .nest("/api/v1", api)

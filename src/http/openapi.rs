@@ -16,8 +16,28 @@ use super::AppState;
         super::auth::me,
         super::departments::list,
         super::departments::create,
+        super::meetings::list_bodies,
+        super::meetings::create_body,
+        super::meetings::schedule,
+        super::meetings::reschedule,
+        super::meetings::list_meetings,
+        super::meetings::read,
+        super::tasks::list,
+        super::tasks::export_csv,
+        super::tasks::read,
+        super::tasks::events,
+        super::tasks::edit,
+        super::tasks::confirm,
+        super::tasks::bulk_confirm,
+        super::tasks::complete,
+        super::tasks::cancel,
+        super::tasks::reject,
+        super::tasks::reopen,
+        super::tasks::add_note,
+        super::tasks::merge,
+        super::tasks::create,
     ),
-    tags((name = "auth"), (name = "departments"), (name = "health"))
+    tags((name = "auth"), (name = "departments"), (name = "health"), (name = "meetings"), (name = "tasks"))
 )]
 pub struct ApiDoc;
 

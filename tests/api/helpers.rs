@@ -301,3 +301,95 @@ pub async fn expect_problem(response: Response, status: StatusCode) -> Value {
     assert_eq!(body["status"], status.as_u16());
     body
 }
+
+// ---- tasks and meetings (issue 4) ----
+
+/// A draft as the extractor would hand it over.
+pub fn draft(
+    summary: &str,
+    owner: Option<&str>,
+    due_kind: shukudai::domain::DueKind,
+    due_on: Option<&str>,
+    quote: &str,
+    span: Option<(i32, i32)>,
+) -> shukudai::tasks::NewDraft {
+    shukudai::tasks::NewDraft {
+        summary: summary.to_owned(),
+        kind: shukudai::domain::TaskKind::Request,
+        speaker: Some("本部長".to_owned()),
+        confidence: 0.8,
+        suggested_owner: owner.map(str::to_owned),
+        due_kind,
+        due_on: due_on.map(|d| d.parse().expect("date")),
+        evidence: Some(shukudai::tasks::NewEvidence {
+            quote: quote.to_owned(),
+            span,
+        }),
+    }
+}
+
+impl TestApp {
+    /// A held meeting of `body` on `held_on` (as the importer records it): (body id, meeting id).
+    pub async fn seed_meeting(&self, body: &str, held_on: &str) -> (i32, i32) {
+        let meeting = shukudai::meetings::record_held_meeting_in(
+            &self.db,
+            &shukudai::meetings::HeldMeeting {
+                body: body.to_owned(),
+                title: format!("{body} {held_on}"),
+                held_on: held_on.parse().expect("date"),
+                starts_at: Some("15:00".to_owned()),
+                ends_at: Some("16:00".to_owned()),
+                place: Some("庁議室".to_owned()),
+            },
+            self.clock_now(),
+        )
+        .await
+        .expect("record meeting");
+        (meeting.body_id, meeting.id)
+    }
+
+    /// Stores drafts through the importer's service function; their ids.
+    pub async fn seed_drafts(
+        &self,
+        meeting_id: i32,
+        drafts: Vec<shukudai::tasks::NewDraft>,
+    ) -> Vec<i32> {
+        shukudai::tasks::create_drafts(
+            &self.db,
+            &shukudai::tasks::Actor::system("test import"),
+            meeting_id,
+            None,
+            drafts,
+            self.clock_now(),
+        )
+        .await
+        .expect("create drafts")
+    }
+
+    /// Sends `body` as JSON with an optional `If-Match`.
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: &Value,
+        if_match: Option<&str>,
+    ) -> Response {
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .json(body);
+        if let Some(tag) = if_match {
+            request = request.header("if-match", tag);
+        }
+        request.send().await.expect("request")
+    }
+
+    /// GET as JSON, asserting 200.
+    pub async fn get_ok(&self, path: &str, token: &str) -> Value {
+        let response = self.get(path, token).await;
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response.json().await.expect("json")
+    }
+}

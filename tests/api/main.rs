@@ -2,7 +2,10 @@
 mod helpers;
 
 mod accounts;
+mod fuzz_json;
 mod health;
 mod migrations;
+mod roles;
 mod startup;
+mod tasks;
 mod web;

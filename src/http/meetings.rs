@@ -1,0 +1,191 @@
+//! `/api/v1/bodies` and `/api/v1/meetings`: bodies, their held and scheduled meetings.
+use axum::{
+    Json, Router,
+    extract::State,
+    http::StatusCode,
+    routing::{get, post},
+};
+use chrono::NaiveDate;
+use sea_orm::TransactionTrait;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::{
+    ApiError, ApiJson, ApiQuery, AppState, FieldError,
+    auth::{CurrentUser, Secretariat},
+    error::Problem,
+    extract::ApiPath,
+    tasks::pagination,
+};
+use crate::{
+    meetings::{
+        self, BodyView, MeetingChange, MeetingDetail, MeetingError, MeetingPage, MeetingView,
+        NewMeeting,
+    },
+    tasks::Actor,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/bodies", get(list_bodies).post(create_body))
+        .route("/bodies/{id}/meetings", post(schedule))
+        .route("/meetings", get(list_meetings))
+        .route("/meetings/{id}", get(read).patch(reschedule))
+}
+
+impl From<MeetingError> for ApiError {
+    fn from(error: MeetingError) -> Self {
+        match error {
+            MeetingError::NotFound(_) | MeetingError::NoSuchBody(_) => {
+                ApiError::not_found(error.to_string())
+            }
+            MeetingError::Invalid(issues) => ApiError::Validation(
+                issues
+                    .into_iter()
+                    .map(|i| FieldError::new(i.field, i.message))
+                    .collect(),
+            ),
+            MeetingError::Task(e) => e.into(),
+            MeetingError::Db(e) => e.into(),
+        }
+    }
+}
+
+/// Bodies with their next meeting (the earliest scheduled one from today, Asia/Tokyo).
+#[utoipa::path(get, path = "/api/v1/bodies", tag = "meetings",
+    responses((status = 200, body = Vec<BodyView>)))]
+pub(super) async fn list_bodies(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+) -> Result<Json<Vec<BodyView>>, ApiError> {
+    Ok(Json(
+        meetings::list_bodies(&state.db, state.clock.now()).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateBody {
+    pub name: String,
+}
+
+/// Creates a body, or answers the existing one of that name (secretariat).
+#[utoipa::path(post, path = "/api/v1/bodies", tag = "meetings", request_body = CreateBody,
+    responses((status = 201, body = BodyView), (status = 422, body = Problem)))]
+pub(super) async fn create_body(
+    State(state): State<AppState>,
+    _user: Secretariat,
+    ApiJson(request): ApiJson<CreateBody>,
+) -> Result<(StatusCode, Json<BodyView>), ApiError> {
+    if request.name.chars().count() > 200 {
+        return Err(ApiError::field("name", "must be at most 200 characters"));
+    }
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let body = meetings::find_or_create_body_in(&txn, &request.name, now).await?;
+    txn.commit().await?;
+    let next = meetings::next_meeting(&state.db, body.id, crate::tasks::today(now)).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(BodyView {
+            id: body.id,
+            name: body.name,
+            next_meeting: next.map(MeetingView::from),
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleRequest {
+    /// The date (Asia/Tokyo), today or later.
+    pub held_on: Option<NaiveDate>,
+    /// "HH:MM"
+    pub starts_at: Option<String>,
+    pub place: Option<String>,
+    /// Defaults to "<body> <date>".
+    pub title: Option<String>,
+}
+
+impl From<ScheduleRequest> for NewMeeting {
+    fn from(r: ScheduleRequest) -> Self {
+        Self {
+            held_on: r.held_on,
+            starts_at: r.starts_at,
+            place: r.place,
+            title: r.title,
+        }
+    }
+}
+
+/// Schedules a meeting of a body (secretariat); tasks due by the next meeting bind
+/// to it when it is the earliest.
+#[utoipa::path(post, path = "/api/v1/bodies/{id}/meetings", tag = "meetings", request_body = ScheduleRequest,
+    params(("id" = i32, Path, description = "body id")),
+    responses((status = 201, body = MeetingView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn schedule(
+    State(state): State<AppState>,
+    Secretariat(user): Secretariat,
+    ApiPath(body_id): ApiPath<i32>,
+    ApiJson(request): ApiJson<ScheduleRequest>,
+) -> Result<(StatusCode, Json<MeetingView>), ApiError> {
+    let now = state.clock.now();
+    let created =
+        meetings::schedule(&state.db, &Actor::user(&user), body_id, request.into(), now).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Moves or edits a meeting (secretariat); tasks bound to it follow.
+#[utoipa::path(patch, path = "/api/v1/meetings/{id}", tag = "meetings", request_body = ScheduleRequest,
+    params(("id" = i32, Path, description = "meeting id")),
+    responses((status = 200, body = MeetingView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn reschedule(
+    State(state): State<AppState>,
+    Secretariat(user): Secretariat,
+    ApiPath(id): ApiPath<i32>,
+    ApiJson(request): ApiJson<ScheduleRequest>,
+) -> Result<Json<MeetingView>, ApiError> {
+    let now = state.clock.now();
+    let change: MeetingChange = request.into();
+    Ok(Json(
+        meetings::reschedule(&state.db, &Actor::user(&user), id, change, now).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MeetingQuery {
+    /// Only this body's meetings.
+    pub body: Option<i32>,
+    pub page: Option<u64>,
+    pub page_size: Option<u64>,
+}
+
+/// Meetings, newest first.
+#[utoipa::path(get, path = "/api/v1/meetings", tag = "meetings", params(MeetingQuery),
+    responses((status = 200, body = MeetingPage)))]
+pub(super) async fn list_meetings(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    ApiQuery(query): ApiQuery<MeetingQuery>,
+) -> Result<Json<MeetingPage>, ApiError> {
+    let (page, page_size) = pagination(query.page, query.page_size)?;
+    Ok(Json(
+        meetings::list_meetings(&state.db, query.body, page, page_size).await?,
+    ))
+}
+
+/// A meeting with its minutes text(s) and the tasks the reader may see.
+#[utoipa::path(get, path = "/api/v1/meetings/{id}", tag = "meetings",
+    params(("id" = i32, Path, description = "meeting id")),
+    responses((status = 200, body = MeetingDetail), (status = 404, body = Problem)))]
+pub(super) async fn read(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ApiPath(id): ApiPath<i32>,
+) -> Result<Json<MeetingDetail>, ApiError> {
+    let now = state.clock.now();
+    Ok(Json(
+        meetings::get_meeting(&state.db, &Actor::user(&user), id, now).await?,
+    ))
+}

@@ -1,0 +1,560 @@
+//! `/api/v1/tasks`: list, read, edit and the lifecycle steps. Thin: parse, call
+//! `crate::tasks`, answer; the rules live in the service.
+use axum::{
+    Json, Router,
+    extract::State,
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{
+    ApiError, ApiJson, ApiQuery, AppState, FieldError,
+    auth::{CurrentUser, Secretariat},
+    error::Problem,
+    extract::{ApiPath, IfMatch, etag},
+};
+use crate::{
+    domain::{DueKind, TaskKind, TaskStatus},
+    tasks::{
+        self, Actor, BulkConfirmItem, ConfirmInput, DueInput, EditInput, EventView, NewDraft,
+        NewEvidence, NoteView, TaskError, TaskFilter, TaskPage, TaskView,
+    },
+};
+
+pub const MAX_PAGE_SIZE: u64 = 200;
+pub const DEFAULT_PAGE_SIZE: u64 = 50;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/tasks", get(list))
+        .route("/tasks.csv", get(export_csv))
+        .route("/tasks/merge", post(merge))
+        .route("/tasks/confirm", post(bulk_confirm))
+        .route("/tasks/{id}", get(read).patch(edit))
+        .route("/tasks/{id}/events", get(events))
+        .route("/tasks/{id}/confirm", post(confirm))
+        .route("/tasks/{id}/complete", post(complete))
+        .route("/tasks/{id}/cancel", post(cancel))
+        .route("/tasks/{id}/reject", post(reject))
+        .route("/tasks/{id}/reopen", post(reopen))
+        .route("/tasks/{id}/notes", post(add_note))
+        .route("/meetings/{id}/tasks", post(create))
+}
+
+impl From<TaskError> for ApiError {
+    fn from(error: TaskError) -> Self {
+        match error {
+            TaskError::NotFound(_) | TaskError::NoSuchMeeting(_) => {
+                ApiError::not_found(error.to_string())
+            }
+            TaskError::Forbidden(detail) => ApiError::Forbidden(detail),
+            TaskError::WrongStatus { .. } => ApiError::Conflict(error.to_string()),
+            TaskError::Invalid(issues) => ApiError::Validation(
+                issues
+                    .into_iter()
+                    .map(|i| FieldError::new(i.field, i.message))
+                    .collect(),
+            ),
+            TaskError::Stale(current) => match serde_json::to_value(*current) {
+                Ok(current) => ApiError::PreconditionFailed { current },
+                Err(e) => ApiError::internal(e),
+            },
+            TaskError::Db(e) => e.into(),
+        }
+    }
+}
+
+/// A task with its `ETag`.
+fn tagged(view: TaskView) -> Response {
+    ([(header::ETAG, etag(view.version))], Json(view)).into_response()
+}
+
+pub(super) fn pagination(page: Option<u64>, page_size: Option<u64>) -> Result<(u64, u64), ApiError> {
+    let page = page.unwrap_or(1);
+    let page_size = page_size.unwrap_or(DEFAULT_PAGE_SIZE);
+    let mut errors = Vec::new();
+    if page == 0 || page > 1_000_000 {
+        errors.push(FieldError::new("page", "must be between 1 and 1000000"));
+    }
+    if page_size == 0 || page_size > MAX_PAGE_SIZE {
+        errors.push(FieldError::new(
+            "page_size",
+            format!("must be between 1 and {MAX_PAGE_SIZE}"),
+        ));
+    }
+    if errors.is_empty() {
+        Ok((page, page_size))
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TaskQuery {
+    /// draft, open, done or cancelled
+    pub status: Option<String>,
+    /// Owner department: id, name or alias.
+    pub department: Option<String>,
+    /// Origin meeting id.
+    pub meeting: Option<i32>,
+    /// Due on or before (YYYY-MM-DD).
+    pub due_before: Option<NaiveDate>,
+    /// Due on or after (YYYY-MM-DD).
+    pub due_after: Option<NaiveDate>,
+    /// `true`: open and due before today (Asia/Tokyo).
+    pub overdue: Option<bool>,
+    /// Text in the summary or the evidence.
+    pub q: Option<String>,
+    /// 1-based.
+    pub page: Option<u64>,
+    /// 1 ..= 200, default 50.
+    pub page_size: Option<u64>,
+}
+
+async fn filter_from(state: &AppState, query: &TaskQuery) -> Result<TaskFilter, ApiError> {
+    let status = query
+        .status
+        .as_deref()
+        .map(|s| s.trim().parse::<TaskStatus>())
+        .transpose()
+        .map_err(|e| ApiError::field("status", e))?;
+    let department_id = match query.department.as_deref() {
+        Some(raw) => Some(TaskFilter::department_from(&state.db, raw).await?),
+        None => None,
+    };
+    if query.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
+        return Err(ApiError::field("q", "must be at most 200 characters"));
+    }
+    Ok(TaskFilter {
+        status,
+        department_id,
+        meeting_id: query.meeting,
+        due_before: query.due_before,
+        due_after: query.due_after,
+        overdue: query.overdue.unwrap_or(false),
+        q: query.q.clone(),
+    })
+}
+
+/// Tasks, filtered and paginated; ordered by due date (undated last), then id.
+/// Departments and viewers see confirmed tasks only.
+#[utoipa::path(get, path = "/api/v1/tasks", tag = "tasks", params(TaskQuery),
+    responses((status = 200, body = TaskPage), (status = 422, body = Problem)))]
+pub(super) async fn list(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ApiQuery(query): ApiQuery<TaskQuery>,
+) -> Result<Json<TaskPage>, ApiError> {
+    let (page, page_size) = pagination(query.page, query.page_size)?;
+    let filter = filter_from(&state, &query).await?;
+    let actor = Actor::user(&user);
+    let now = state.clock.now();
+    Ok(Json(
+        tasks::list(&state.db, &actor, &filter, page, page_size, now).await?,
+    ))
+}
+
+/// The same list as CSV (UTF-8 with BOM, Japanese header), every page at once.
+#[utoipa::path(get, path = "/api/v1/tasks.csv", tag = "tasks", params(TaskQuery),
+    responses((status = 200, content_type = "text/csv", body = String)))]
+pub(super) async fn export_csv(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ApiQuery(query): ApiQuery<TaskQuery>,
+) -> Result<Response, ApiError> {
+    let filter = filter_from(&state, &query).await?;
+    let actor = Actor::user(&user);
+    let all = tasks::list_all(&state.db, &actor, &filter, state.clock.now()).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"shukudai-tasks.csv\"",
+            ),
+        ],
+        tasks::render_csv(&all),
+    )
+        .into_response())
+}
+
+/// One task with evidence and notes; `ETag: "<version>"`.
+#[utoipa::path(get, path = "/api/v1/tasks/{id}", tag = "tasks",
+    params(("id" = i32, Path, description = "task id")),
+    responses((status = 200, body = TaskView, headers(("ETag" = String, description = "\"<version>\""))),
+        (status = 404, body = Problem)))]
+pub(super) async fn read(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ApiPath(id): ApiPath<i32>,
+) -> Result<Response, ApiError> {
+    Ok(tagged(tasks::get(&state.db, &Actor::user(&user), id).await?))
+}
+
+/// The audit trail, oldest first.
+#[utoipa::path(get, path = "/api/v1/tasks/{id}/events", tag = "tasks",
+    params(("id" = i32, Path, description = "task id")),
+    responses((status = 200, body = Vec<EventView>), (status = 404, body = Problem)))]
+pub(super) async fn events(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ApiPath(id): ApiPath<i32>,
+) -> Result<Json<Vec<EventView>>, ApiError> {
+    Ok(Json(tasks::events(&state.db, &Actor::user(&user), id).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EditRequest {
+    pub summary: Option<String>,
+    /// Department name or alias.
+    pub owner: Option<String>,
+    pub due_on: Option<NaiveDate>,
+    pub due_next_meeting: Option<bool>,
+    pub due_kind: Option<DueKind>,
+}
+
+/// Edits summary, owner or due date of a draft or open task (secretariat).
+/// `If-Match` is required (428 without; 412 with the current state when stale).
+#[utoipa::path(patch, path = "/api/v1/tasks/{id}", tag = "tasks", request_body = EditRequest,
+    params(("id" = i32, Path, description = "task id"),
+        ("If-Match" = String, Header, description = "the ETag from GET")),
+    responses((status = 200, body = TaskView), (status = 412, body = Problem),
+        (status = 428, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn edit(
+    State(state): State<AppState>,
+    Secretariat(user): Secretariat,
+    ApiPath(id): ApiPath<i32>,
+    if_match: IfMatch,
+    ApiJson(request): ApiJson<EditRequest>,
+) -> Result<Response, ApiError> {
+    let version = if_match.required()?;
+    let input = EditInput {
+        summary: request.summary,
+        owner: request.owner,
+        due: DueInput {
+            due_on: request.due_on,
+            due_next_meeting: request.due_next_meeting,
+            due_kind: request.due_kind,
+        },
+    };
+    let now = state.clock.now();
+    Ok(tagged(
+        tasks::edit(&state.db, &Actor::user(&user), id, version, input, now).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmRequest {
+    /// Department name or alias; defaults to the owner the extractor found.
+    pub owner: Option<String>,
+    pub due_on: Option<NaiveDate>,
+    pub due_next_meeting: Option<bool>,
+    /// `asap`, or `none` to confirm without a due date.
+    pub due_kind: Option<DueKind>,
+}
+
+impl From<ConfirmRequest> for ConfirmInput {
+    fn from(r: ConfirmRequest) -> Self {
+        Self {
+            owner: r.owner,
+            due: DueInput {
+                due_on: r.due_on,
+                due_next_meeting: r.due_next_meeting,
+                due_kind: r.due_kind,
+            },
+        }
+    }
+}
+
+/// draft → open (secretariat). `{}` accepts the draft as extracted; 422 when it has
+/// no owner, or no due date and none was chosen.
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/confirm", tag = "tasks", request_body = ConfirmRequest,
+    params(("id" = i32, Path, description = "task id")),
+    responses((status = 200, body = TaskView), (status = 409, body = Problem),
+        (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn confirm(
+    State(state): State<AppState>,
+    Secretariat(user): Secretariat,
+    ApiPath(id): ApiPath<i32>,
+    if_match: IfMatch,
+    ApiJson(request): ApiJson<ConfirmRequest>,
+) -> Result<Response, ApiError> {
+    let actor = Actor::user(&user);
+    let now = state.clock.now();
+    Ok(tagged(
+        tasks::confirm(&state.db, &actor, id, if_match.optional(), request.into(), now).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkConfirmEntry {
+    pub id: i32,
+    pub owner: Option<String>,
+    pub due_on: Option<NaiveDate>,
+    pub due_next_meeting: Option<bool>,
+    pub due_kind: Option<DueKind>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkConfirmRequest {
+    pub items: Vec<BulkConfirmEntry>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaskList {
+    pub items: Vec<TaskView>,
+}
+
+/// Confirms several drafts, all or nothing: 422 lists every item's problems as
+/// `items[i].field`.
+#[utoipa::path(post, path = "/api/v1/tasks/confirm", tag = "tasks", request_body = BulkConfirmRequest,
+    responses((status = 200, body = TaskList), (status = 422, body = Problem)))]
+pub(super) async fn bulk_confirm(
+    State(state): State<AppState>,
+    Secretariat(user): Secretariat,
+    ApiJson(request): ApiJson<BulkConfirmRequest>,
+) -> Result<Json<TaskList>, ApiError> {
+    if request.items.len() > 500 {
+        return Err(ApiError::field("items", "at most 500 items at once"));
+    }
+    let items = request
+        .items
+        .into_iter()
+        .map(|e| BulkConfirmItem {
+            id: e.id,
+            input: ConfirmInput {
+                owner: e.owner,
+                due: DueInput {
+                    due_on: e.due_on,
+                    due_next_meeting: e.due_next_meeting,
+                    due_kind: e.due_kind,
+                },
+            },
+        })
+        .collect();
+    let now = state.clock.now();
+    let items = tasks::bulk_confirm(&state.db, &Actor::user(&user), items, now).await?;
+    Ok(Json(TaskList { items }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteRequest {
+    /// What was done (required).
+    pub note: String,
+}
+
+/// open → done with a completion note (the owner department or the secretariat).
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/complete", tag = "tasks", request_body = CompleteRequest,
+    params(("id" = i32, Path, description = "task id")),
+    responses((status = 200, body = TaskView), (status = 403, body = Problem),
+        (status = 409, body = Problem), (status = 412, body = Problem)))]
+pub(super) async fn complete(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ApiPath(id): ApiPath<i32>,
+    if_match: IfMatch,
+    ApiJson(request): ApiJson<CompleteRequest>,
+) -> Result<Response, ApiError> {
+    let actor = Actor::user(&user);
+    let now = state.clock.now();
+    Ok(tagged(
+        tasks::complete(&state.db, &actor, id, if_match.optional(), &request.note, now).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelRequest {
+    pub reason: String,
+}
+
+/// draft | open → cancelled with a reason (secretariat).
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/cancel", tag = "tasks", request_body = CancelRequest,
+    params(("id" = i32, Path, description = "task id")),
+    responses((status = 200, body = TaskView), (status = 409, body = Problem)))]
+pub(super) async fn cancel(
+    State(state): State<AppState>,
+    Secretariat(user): Secretariat,
+    ApiPath(id): ApiPath<i32>,
+    if_match: IfMatch,
+    ApiJson(request): ApiJson<CancelRequest>,
+) -> Result<Response, ApiError> {
+    let actor = Actor::user(&user);
+    let now = state.clock.now();
+    Ok(tagged(
+        tasks::cancel(&state.db, &actor, id, if_match.optional(), &request.reason, now).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmptyRequest {}
+
+/// A draft that is not a task: draft → cancelled with reason "rejected" (secretariat). Body `{}`.
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/reject", tag = "tasks", request_body = EmptyRequest,
+    params(("id" = i32, Path, description = "task id")),
+    responses((status = 200, body = TaskView), (status = 409, body = Problem)))]
+pub(super) async fn reject(
+    State(state): State<AppState>,
+    Secretariat(user): Secretariat,
+    ApiPath(id): ApiPath<i32>,
+    if_match: IfMatch,
+    ApiJson(EmptyRequest {}): ApiJson<EmptyRequest>,
+) -> Result<Response, ApiError> {
+    let actor = Actor::user(&user);
+    let now = state.clock.now();
+    Ok(tagged(
+        tasks::reject(&state.db, &actor, id, if_match.optional(), now).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReopenRequest {
+    pub reason: Option<String>,
+}
+
+/// done → open (secretariat). Body `{}` or `{"reason": …}`.
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/reopen", tag = "tasks", request_body = ReopenRequest,
+    params(("id" = i32, Path, description = "task id")),
+    responses((status = 200, body = TaskView), (status = 409, body = Problem)))]
+pub(super) async fn reopen(
+    State(state): State<AppState>,
+    Secretariat(user): Secretariat,
+    ApiPath(id): ApiPath<i32>,
+    if_match: IfMatch,
+    ApiJson(request): ApiJson<ReopenRequest>,
+) -> Result<Response, ApiError> {
+    let actor = Actor::user(&user);
+    let now = state.clock.now();
+    let reason = request.reason.as_deref();
+    Ok(tagged(
+        tasks::reopen(&state.db, &actor, id, if_match.optional(), reason, now).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoteRequest {
+    pub body: String,
+}
+
+/// A progress note on an open task (the owner department or the secretariat).
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/notes", tag = "tasks", request_body = NoteRequest,
+    params(("id" = i32, Path, description = "task id")),
+    responses((status = 201, body = NoteView), (status = 403, body = Problem), (status = 409, body = Problem)))]
+pub(super) async fn add_note(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ApiPath(id): ApiPath<i32>,
+    if_match: IfMatch,
+    ApiJson(request): ApiJson<NoteRequest>,
+) -> Result<(StatusCode, Json<NoteView>), ApiError> {
+    let actor = Actor::user(&user);
+    let now = state.clock.now();
+    let note =
+        tasks::add_note(&state.db, &actor, id, if_match.optional(), &request.body, now).await?;
+    Ok((StatusCode::CREATED, Json(note)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeRequest {
+    /// The draft that stays.
+    pub into: i32,
+    /// The drafts merged into it (they become cancelled).
+    pub from: Vec<i32>,
+}
+
+/// Merges duplicate drafts; the evidence of all of them ends up on `into` (secretariat).
+#[utoipa::path(post, path = "/api/v1/tasks/merge", tag = "tasks", request_body = MergeRequest,
+    responses((status = 200, body = TaskView), (status = 422, body = Problem)))]
+pub(super) async fn merge(
+    State(state): State<AppState>,
+    Secretariat(user): Secretariat,
+    ApiJson(request): ApiJson<MergeRequest>,
+) -> Result<Response, ApiError> {
+    let actor = Actor::user(&user);
+    let now = state.clock.now();
+    Ok(tagged(
+        tasks::merge(&state.db, &actor, request.into, &request.from, now).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceInput {
+    pub quote: String,
+    /// `[start, end)` in characters of the minutes text.
+    pub span: Option<[i32; 2]>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTaskRequest {
+    pub summary: String,
+    /// request (default), commitment or report.
+    pub kind: Option<TaskKind>,
+    pub speaker: Option<String>,
+    pub evidence: Option<EvidenceInput>,
+    /// Department name or alias (must exist).
+    pub owner: Option<String>,
+    pub due_on: Option<NaiveDate>,
+    pub due_next_meeting: Option<bool>,
+    pub due_kind: Option<DueKind>,
+}
+
+/// Adds a draft to a meeting: an item the extractor missed (secretariat).
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/tasks", tag = "tasks", request_body = CreateTaskRequest,
+    params(("id" = i32, Path, description = "meeting id")),
+    responses((status = 201, body = TaskView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn create(
+    State(state): State<AppState>,
+    Secretariat(user): Secretariat,
+    ApiPath(meeting_id): ApiPath<i32>,
+    ApiJson(request): ApiJson<CreateTaskRequest>,
+) -> Result<Response, ApiError> {
+    let due = DueInput {
+        due_on: request.due_on,
+        due_next_meeting: request.due_next_meeting,
+        due_kind: request.due_kind,
+    }
+    .choice("")
+    .map_err(|i| ApiError::field(&i.field, i.message))?;
+    let draft = NewDraft {
+        summary: request.summary,
+        kind: request.kind.unwrap_or(TaskKind::Request),
+        speaker: request.speaker,
+        confidence: 1.0,
+        suggested_owner: request.owner,
+        due_kind: due.map_or(DueKind::None, |d| d.kind()),
+        due_on: match due {
+            Some(tasks::DueChoice::Date(date)) => Some(date),
+            _ => None,
+        },
+        evidence: request.evidence.map(|e| NewEvidence {
+            quote: e.quote,
+            span: e.span.map(|[s, e]| (s, e)),
+        }),
+    };
+    let now = state.clock.now();
+    let view = tasks::create_draft(&state.db, &Actor::user(&user), meeting_id, draft, now).await?;
+    let version = view.version;
+    Ok((
+        StatusCode::CREATED,
+        [(header::ETAG, etag(version))],
+        Json(view),
+    )
+        .into_response())
+}

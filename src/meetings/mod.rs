@@ -1,0 +1,448 @@
+//! Bodies (本部, 委員会) and their meetings, held and scheduled. The next meeting of a
+//! body is its earliest scheduled meeting on or after today (Asia/Tokyo); tasks due
+//! "by the next meeting" are bound to it and follow it when it moves.
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+use utoipa::ToSchema;
+
+use crate::{
+    entities::{body, meeting, minutes},
+    tasks::{self, Actor, FieldIssue, TaskError, TaskFilter, TaskView},
+};
+
+/// A meeting that has not taken place yet.
+pub const SCHEDULED: &str = "scheduled";
+/// A meeting that took place (its minutes exist).
+pub const HELD: &str = "held";
+
+#[derive(Debug, thiserror::Error)]
+pub enum MeetingError {
+    #[error("no meeting {0}")]
+    NotFound(i32),
+    #[error("no body {0}")]
+    NoSuchBody(i32),
+    #[error("the request has invalid fields")]
+    Invalid(Vec<FieldIssue>),
+    #[error(transparent)]
+    Task(#[from] TaskError),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct MeetingView {
+    pub id: i32,
+    pub body_id: i32,
+    pub title: String,
+    pub held_on: NaiveDate,
+    /// "HH:MM", Asia/Tokyo.
+    pub starts_at: Option<String>,
+    pub ends_at: Option<String>,
+    pub place: Option<String>,
+    /// `scheduled` or `held`.
+    pub status: String,
+}
+
+impl From<meeting::Model> for MeetingView {
+    fn from(m: meeting::Model) -> Self {
+        Self {
+            id: m.id,
+            body_id: m.body_id,
+            title: m.title,
+            held_on: m.held_on,
+            starts_at: m.starts_at,
+            ends_at: m.ends_at,
+            place: m.place,
+            status: m.status,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BodyView {
+    pub id: i32,
+    pub name: String,
+    pub next_meeting: Option<MeetingView>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MeetingPage {
+    pub items: Vec<MeetingView>,
+    pub total: u64,
+    pub page: u64,
+    pub page_size: u64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MinutesView {
+    pub id: i32,
+    pub file_name: String,
+    pub sha256: String,
+    pub text: String,
+}
+
+/// A meeting with its minutes and the tasks the reader may see.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MeetingDetail {
+    #[serde(flatten)]
+    pub meeting: MeetingView,
+    pub minutes: Vec<MinutesView>,
+    pub tasks: Vec<TaskView>,
+}
+
+/// A meeting as the minutes describe it (the importer's input).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldMeeting {
+    pub body: String,
+    pub title: String,
+    pub held_on: NaiveDate,
+    pub starts_at: Option<String>,
+    pub ends_at: Option<String>,
+    pub place: Option<String>,
+}
+
+/// A meeting the secretariat schedules.
+#[derive(Debug, Clone, Default)]
+pub struct NewMeeting {
+    pub held_on: Option<NaiveDate>,
+    pub starts_at: Option<String>,
+    pub place: Option<String>,
+    pub title: Option<String>,
+}
+
+/// Changes to a meeting; absent fields stay.
+pub type MeetingChange = NewMeeting;
+
+fn normalise(text: &str) -> String {
+    text.nfkc().collect::<String>().trim().to_owned()
+}
+
+fn valid_time(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 5
+        && bytes[2] == b':'
+        && text[..2].parse::<u8>().is_ok_and(|h| h < 24)
+        && text[3..].parse::<u8>().is_ok_and(|m| m < 60)
+        && bytes[..2].iter().chain(&bytes[3..]).all(u8::is_ascii_digit)
+}
+
+/// The body's earliest scheduled meeting on or after `today`.
+pub async fn next_meeting<C: ConnectionTrait>(
+    conn: &C,
+    body_id: i32,
+    today: NaiveDate,
+) -> Result<Option<meeting::Model>, DbErr> {
+    meeting::Entity::find()
+        .filter(meeting::Column::BodyId.eq(body_id))
+        .filter(meeting::Column::Status.eq(SCHEDULED))
+        .filter(meeting::Column::HeldOn.gte(today))
+        .order_by_asc(meeting::Column::HeldOn)
+        .order_by_asc(meeting::Column::Id)
+        .one(conn)
+        .await
+}
+
+/// The body named `name` (NFKC-normalised), created when new.
+pub async fn find_or_create_body_in<C: ConnectionTrait>(
+    conn: &C,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<body::Model, MeetingError> {
+    let name = normalise(name);
+    if name.is_empty() || !tasks::storable(&name) || name.chars().count() > 200 {
+        return Err(MeetingError::Invalid(vec![FieldIssue::new(
+            "body",
+            "must be 1 to 200 characters, without NUL",
+        )]));
+    }
+    if let Some(found) = body::Entity::find()
+        .filter(body::Column::Name.eq(name.as_str()))
+        .one(conn)
+        .await?
+    {
+        return Ok(found);
+    }
+    Ok(body::ActiveModel {
+        name: Set(name),
+        secretariat_department_id: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?)
+}
+
+/// The importer's entry: finds or creates the body and the held meeting of the
+/// minutes. A meeting of that body scheduled on that date becomes the held one
+/// (its tasks stay bound to it); importing the same minutes again finds the same
+/// meeting. Runs in the caller's transaction.
+pub async fn record_held_meeting_in<C: ConnectionTrait>(
+    conn: &C,
+    held: &HeldMeeting,
+    now: DateTime<Utc>,
+) -> Result<meeting::Model, MeetingError> {
+    let texts = [
+        ("title", Some(held.title.as_str())),
+        ("starts_at", held.starts_at.as_deref()),
+        ("ends_at", held.ends_at.as_deref()),
+        ("place", held.place.as_deref()),
+    ];
+    let issues: Vec<FieldIssue> = texts
+        .into_iter()
+        .filter(|(_, text)| text.is_some_and(|t| !tasks::storable(t)))
+        .map(|(field, _)| FieldIssue::new(field, "must not contain NUL characters"))
+        .collect();
+    if !issues.is_empty() {
+        return Err(MeetingError::Invalid(issues));
+    }
+    let body = find_or_create_body_in(conn, &held.body, now).await?;
+    let title = normalise(&held.title);
+    let existing = meeting::Entity::find()
+        .filter(meeting::Column::BodyId.eq(body.id))
+        .filter(meeting::Column::HeldOn.eq(held.held_on))
+        .order_by_asc(meeting::Column::Id)
+        .all(conn)
+        .await?;
+    let same = existing
+        .iter()
+        .find(|m| m.status == HELD && m.title == title)
+        .or_else(|| existing.iter().find(|m| m.status == SCHEDULED))
+        .cloned();
+    match same {
+        Some(found) if found.status == HELD => Ok(found),
+        Some(scheduled) => {
+            let mut active = scheduled.into_active_model();
+            active.status = Set(HELD.to_owned());
+            active.title = Set(title);
+            active.starts_at = Set(held.starts_at.clone().or(active.starts_at.take().flatten()));
+            active.ends_at = Set(held.ends_at.clone());
+            active.place = Set(held.place.clone().or(active.place.take().flatten()));
+            active.updated_at = Set(now);
+            Ok(active.update(conn).await?)
+        }
+        None => Ok(meeting::ActiveModel {
+            body_id: Set(body.id),
+            title: Set(title),
+            held_on: Set(held.held_on),
+            starts_at: Set(held.starts_at.clone()),
+            ends_at: Set(held.ends_at.clone()),
+            place: Set(held.place.clone()),
+            status: Set(HELD.to_owned()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?),
+    }
+}
+
+/// Bodies with their next meeting.
+pub async fn list_bodies<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+) -> Result<Vec<BodyView>, DbErr> {
+    let today = tasks::today(now);
+    let mut views = Vec::new();
+    for b in body::Entity::find()
+        .order_by_asc(body::Column::Id)
+        .all(conn)
+        .await?
+    {
+        let next = next_meeting(conn, b.id, today).await?;
+        views.push(BodyView {
+            id: b.id,
+            name: b.name,
+            next_meeting: next.map(MeetingView::from),
+        });
+    }
+    Ok(views)
+}
+
+/// Meetings, newest first.
+pub async fn list_meetings<C: ConnectionTrait>(
+    conn: &C,
+    body_id: Option<i32>,
+    page: u64,
+    page_size: u64,
+) -> Result<MeetingPage, DbErr> {
+    let mut query = meeting::Entity::find();
+    if let Some(id) = body_id {
+        query = query.filter(meeting::Column::BodyId.eq(id));
+    }
+    let total = query.clone().count(conn).await?;
+    let items = query
+        .order_by_desc(meeting::Column::HeldOn)
+        .order_by_desc(meeting::Column::Id)
+        .offset(page.saturating_sub(1).saturating_mul(page_size))
+        .limit(page_size)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(MeetingView::from)
+        .collect();
+    Ok(MeetingPage {
+        items,
+        total,
+        page,
+        page_size,
+    })
+}
+
+/// One meeting with its minutes and the tasks `actor` may see.
+pub async fn get_meeting<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: i32,
+    now: DateTime<Utc>,
+) -> Result<MeetingDetail, MeetingError> {
+    let found = meeting::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(MeetingError::NotFound(id))?;
+    let minutes = minutes::Entity::find()
+        .filter(minutes::Column::MeetingId.eq(id))
+        .order_by_asc(minutes::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| MinutesView {
+            id: m.id,
+            file_name: m.file_name,
+            sha256: m.sha256,
+            text: m.text,
+        })
+        .collect();
+    let filter = TaskFilter {
+        meeting_id: Some(id),
+        ..Default::default()
+    };
+    let tasks = tasks::list_all(conn, actor, &filter, now).await?;
+    Ok(MeetingDetail {
+        meeting: found.into(),
+        minutes,
+        tasks,
+    })
+}
+
+fn validate(change: &NewMeeting, today: NaiveDate, issues: &mut Vec<FieldIssue>) {
+    if let Some(date) = change.held_on
+        && date < today
+    {
+        issues.push(FieldIssue::new(
+            "held_on",
+            format!("a scheduled meeting cannot be in the past (today is {today})"),
+        ));
+    }
+    if let Some(time) = change.starts_at.as_deref()
+        && !valid_time(time)
+    {
+        issues.push(FieldIssue::new("starts_at", "must be HH:MM"));
+    }
+    for (field, value) in [("place", &change.place), ("title", &change.title)] {
+        if let Some(value) = value
+            && (value.chars().count() > 200 || !tasks::storable(value))
+        {
+            issues.push(FieldIssue::new(field, "must be at most 200 characters, without NUL"));
+        }
+    }
+}
+
+/// The secretariat schedules a meeting of `body_id`; tasks due by the next meeting
+/// rebind to it when it is now the earliest one. One transaction.
+pub async fn schedule(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    body_id: i32,
+    new: NewMeeting,
+    now: DateTime<Utc>,
+) -> Result<MeetingView, MeetingError> {
+    let mut issues = Vec::new();
+    if new.held_on.is_none() {
+        issues.push(FieldIssue::new("held_on", "is required"));
+    }
+    validate(&new, tasks::today(now), &mut issues);
+    let Some(held_on) = new.held_on.filter(|_| issues.is_empty()) else {
+        return Err(MeetingError::Invalid(issues));
+    };
+    let txn = db.begin().await?;
+    let body = body::Entity::find_by_id(body_id)
+        .one(&txn)
+        .await?
+        .ok_or(MeetingError::NoSuchBody(body_id))?;
+    let title = new
+        .title
+        .as_deref()
+        .map(normalise)
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| format!("{} {held_on}", body.name));
+    let created = meeting::ActiveModel {
+        body_id: Set(body.id),
+        title: Set(title),
+        held_on: Set(held_on),
+        starts_at: Set(new.starts_at),
+        ends_at: Set(None),
+        place: Set(new.place.map(|p| normalise(&p)).filter(|p| !p.is_empty())),
+        status: Set(SCHEDULED.to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    tasks::rebind_next_meeting_tasks_in(&txn, actor, body.id, now).await?;
+    txn.commit().await?;
+    Ok(created.into())
+}
+
+/// Moves or edits a scheduled meeting; the tasks bound to it follow (and rebind
+/// when another meeting becomes the next one). One transaction.
+pub async fn reschedule(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+    change: MeetingChange,
+    now: DateTime<Utc>,
+) -> Result<MeetingView, MeetingError> {
+    let mut issues = Vec::new();
+    validate(&change, tasks::today(now), &mut issues);
+    if !issues.is_empty() {
+        return Err(MeetingError::Invalid(issues));
+    }
+    let txn = db.begin().await?;
+    let found = meeting::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or(MeetingError::NotFound(id))?;
+    if found.status != SCHEDULED && change.held_on.is_some_and(|d| d != found.held_on) {
+        return Err(MeetingError::Invalid(vec![FieldIssue::new(
+            "held_on",
+            "a meeting that was held cannot be moved",
+        )]));
+    }
+    let body_id = found.body_id;
+    let mut active = found.into_active_model();
+    if let Some(date) = change.held_on {
+        active.held_on = Set(date);
+    }
+    if let Some(time) = change.starts_at {
+        active.starts_at = Set(Some(time));
+    }
+    if let Some(place) = change.place {
+        active.place = Set(Some(normalise(&place)).filter(|p| !p.is_empty()));
+    }
+    if let Some(title) = change.title.map(|t| normalise(&t)).filter(|t| !t.is_empty()) {
+        active.title = Set(title);
+    }
+    active.updated_at = Set(now);
+    let updated = active.update(&txn).await?;
+    tasks::rebind_next_meeting_tasks_in(&txn, actor, body_id, now).await?;
+    txn.commit().await?;
+    Ok(updated.into())
+}

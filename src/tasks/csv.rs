@@ -1,0 +1,73 @@
+//! The 宿題事項一覧 export: CSV in UTF-8 with a BOM (so Excel reads the Japanese),
+//! one row per task. Written by hand: RFC 4180 quoting is all it takes.
+use super::TaskView;
+use crate::domain::{DueKind, TaskStatus};
+
+pub const CSV_HEADER: [&str; 7] = ["ID", "状態", "宿題", "担当部署", "期限", "会議", "根拠"];
+
+fn status_label(status: TaskStatus) -> &'static str {
+    match status {
+        TaskStatus::Draft => "下書き",
+        TaskStatus::Open => "対応中",
+        TaskStatus::Done => "完了",
+        TaskStatus::Cancelled => "取消",
+    }
+}
+
+fn due_label(task: &TaskView) -> String {
+    match (task.due_on, task.due_kind) {
+        (Some(date), Some(DueKind::NextMeeting)) => format!("{date}（次回会議）"),
+        (Some(date), _) => date.to_string(),
+        (None, Some(DueKind::NextMeeting)) => "次回会議".to_owned(),
+        (None, Some(DueKind::Asap)) => "至急".to_owned(),
+        (None, _) => String::new(),
+    }
+}
+
+fn push_field(out: &mut String, field: &str) {
+    if field.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&field.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(field);
+    }
+}
+
+fn push_row<'a>(out: &mut String, fields: impl IntoIterator<Item = &'a str>) {
+    for (i, field) in fields.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_field(out, field);
+    }
+    out.push_str("\r\n");
+}
+
+pub fn render_csv(tasks: &[TaskView]) -> String {
+    let mut out = String::from("\u{feff}");
+    push_row(&mut out, CSV_HEADER);
+    for task in tasks {
+        let evidence = task
+            .evidence
+            .iter()
+            .map(|e| e.quote.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let id = task.id.to_string();
+        let due = due_label(task);
+        push_row(
+            &mut out,
+            [
+                id.as_str(),
+                status_label(task.status),
+                task.summary.as_str(),
+                task.owner.as_deref().unwrap_or(""),
+                due.as_str(),
+                task.meeting_title.as_deref().unwrap_or(""),
+                evidence.as_str(),
+            ],
+        );
+    }
+    out
+}

@@ -1,0 +1,48 @@
+use sea_orm::DbErr;
+
+use crate::domain::TaskStatus;
+use super::view::TaskView;
+
+/// One invalid input field; `field` is the JSON path as the client sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldIssue {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldIssue {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TaskError {
+    #[error("no task {0}")]
+    NotFound(i32),
+    #[error("no meeting {0}")]
+    NoSuchMeeting(i32),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("the task is {status}: it cannot be {action}")]
+    WrongStatus {
+        status: TaskStatus,
+        action: &'static str,
+    },
+    #[error("the request has invalid fields")]
+    Invalid(Vec<FieldIssue>),
+    /// The caller's version is not the current one; carries the current state.
+    #[error("the task was changed by someone else")]
+    Stale(Box<TaskView>),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+impl TaskError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldIssue::new(field, message)])
+    }
+}

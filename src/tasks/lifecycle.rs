@@ -1,0 +1,442 @@
+//! The lifecycle steps: confirm (draft → open), complete (open → done), cancel,
+//! reject (draft → cancelled), reopen (done → open), edit, progress notes.
+//! Each step: lock the row, check permission, then the client's version, then the
+//! status; write the row and its audit event in one transaction.
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait,
+};
+
+use super::{
+    Actor, DueInput, FieldIssue, NoteView, Permission, TaskError, TaskView, access, audit, due,
+    owner, store, today, view,
+};
+use crate::{
+    domain::{DueKind, TaskStatus},
+    entities::{department, task, task_note},
+};
+
+/// The longest note, completion note or reason accepted, in characters.
+pub const MAX_TEXT_CHARS: usize = 10_000;
+
+/// What `confirm` may set while it confirms; empty accepts the draft as extracted.
+#[derive(Debug, Clone, Default)]
+pub struct ConfirmInput {
+    pub owner: Option<String>,
+    pub due: DueInput,
+}
+
+#[derive(Debug, Clone)]
+pub struct BulkConfirmItem {
+    pub id: i32,
+    pub input: ConfirmInput,
+}
+
+/// What `edit` changes; absent fields stay as they are.
+#[derive(Debug, Clone, Default)]
+pub struct EditInput {
+    pub summary: Option<String>,
+    pub owner: Option<String>,
+    pub due: DueInput,
+}
+
+fn status_of(task: &task::Model) -> TaskStatus {
+    task.status.parse().unwrap_or(TaskStatus::Draft)
+}
+
+fn require_status(
+    task: &task::Model,
+    allowed: &[TaskStatus],
+    action: &'static str,
+) -> Result<(), TaskError> {
+    let status = status_of(task);
+    if allowed.contains(&status) {
+        Ok(())
+    } else {
+        Err(TaskError::WrongStatus { status, action })
+    }
+}
+
+fn required_text(field: &str, text: &str) -> Result<String, TaskError> {
+    let text = text.trim();
+    if !super::storable(text) {
+        Err(TaskError::invalid(field, "must not contain NUL characters"))
+    } else if text.is_empty() {
+        Err(TaskError::invalid(field, "must not be empty"))
+    } else if text.chars().count() > MAX_TEXT_CHARS {
+        Err(TaskError::invalid(
+            field,
+            format!("must be at most {MAX_TEXT_CHARS} characters"),
+        ))
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
+async fn owner_name<C: ConnectionTrait>(
+    conn: &C,
+    id: Option<i32>,
+) -> Result<Option<String>, TaskError> {
+    Ok(match id {
+        Some(id) => department::Entity::find_by_id(id)
+            .one(conn)
+            .await?
+            .map(|d| d.name),
+        None => None,
+    })
+}
+
+fn due_changes(changes: &mut audit::Changes, before: &task::Model, after: &task::Model) {
+    changes
+        .diff("due_kind", before.due_kind.clone(), after.due_kind.clone())
+        .diff(
+            "due_on",
+            before.due_on.map(|d| d.to_string()),
+            after.due_on.map(|d| d.to_string()),
+        )
+        .diff("due_meeting_id", before.due_meeting_id, after.due_meeting_id);
+}
+
+/// Locks the task and runs the checks every step shares.
+async fn begin_step<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: i32,
+    if_match: Option<i32>,
+    permission: Permission,
+) -> Result<task::Model, TaskError> {
+    let before = store::load_for_update(conn, id).await?;
+    access::check(actor, &before, permission)?;
+    store::check_version(conn, &before, if_match).await?;
+    Ok(before)
+}
+
+/// Saves, records the event and answers the new state.
+async fn finish_step<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    before: &task::Model,
+    after: task::Model,
+    action: &str,
+    changes: audit::Changes,
+    now: DateTime<Utc>,
+) -> Result<TaskView, TaskError> {
+    let saved = store::save(conn, before, after, now).await?;
+    audit::record(conn, actor, before.id, action, changes, now).await?;
+    Ok(view::detail(conn, saved).await?)
+}
+
+/// draft → open, setting owner and due date when given (see the module rule).
+pub async fn confirm(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+    if_match: Option<i32>,
+    input: ConfirmInput,
+    now: DateTime<Utc>,
+) -> Result<TaskView, TaskError> {
+    let txn = db.begin().await?;
+    let view = confirm_in(&txn, actor, id, if_match, input, "", now).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+async fn confirm_in<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: i32,
+    if_match: Option<i32>,
+    input: ConfirmInput,
+    prefix: &str,
+    now: DateTime<Utc>,
+) -> Result<TaskView, TaskError> {
+    let before = begin_step(conn, actor, id, if_match, Permission::Manage).await?;
+    require_status(&before, &[TaskStatus::Draft], "confirmed")?;
+    let mut after = before.clone();
+    let mut issues = Vec::new();
+
+    let owner_field = format!("{prefix}owner");
+    match input.owner.as_deref() {
+        Some(name) => match owner::require(conn, &owner_field, name).await {
+            Ok(d) => after.owner_department_id = Some(d.id),
+            Err(TaskError::Invalid(found)) => issues.extend(found),
+            Err(other) => return Err(other),
+        },
+        None if after.owner_department_id.is_some() => {}
+        None => match after.suggested_owner.as_deref() {
+            Some(name) => {
+                after.owner_department_id = owner::find(conn, name).await?.map(|d| d.id)
+            }
+            None => {}
+        },
+    }
+    if after.owner_department_id.is_none() && issues.is_empty() {
+        issues.push(FieldIssue::new(
+            owner_field,
+            "a task needs an owner department to be confirmed",
+        ));
+    }
+
+    match input.due.choice(prefix) {
+        Err(issue) => issues.push(issue),
+        Ok(Some(choice)) => due::apply(conn, &mut after, choice, today(now)).await?,
+        Ok(None) if after.due_kind == DueKind::None.as_str() => issues.push(FieldIssue::new(
+            format!("{prefix}due_on"),
+            "the draft has no due date: give due_on or due_next_meeting, or due_kind `asap` \
+             or `none` to confirm it without one",
+        )),
+        Ok(None) if after.due_kind == DueKind::NextMeeting.as_str()
+            && after.due_meeting_id.is_none() =>
+        {
+            // Bind now if a meeting was scheduled since the import.
+            let extracted = after.due_on;
+            due::apply(conn, &mut after, super::DueChoice::NextMeeting, today(now)).await?;
+            if after.due_meeting_id.is_none() {
+                after.due_on = extracted;
+            }
+        }
+        Ok(None) => {}
+    }
+    if !issues.is_empty() {
+        return Err(TaskError::Invalid(issues));
+    }
+
+    after.status = TaskStatus::Open.as_str().to_owned();
+    after.confirmed_at = Some(now);
+    let mut changes = audit::Changes::new();
+    changes.diff("status", before.status.clone(), after.status.clone());
+    changes.diff(
+        "owner",
+        owner_name(conn, before.owner_department_id).await?,
+        owner_name(conn, after.owner_department_id).await?,
+    );
+    due_changes(&mut changes, &before, &after);
+    finish_step(conn, actor, &before, after, "confirmed", changes, now).await
+}
+
+/// Confirms all `items` or none: on any invalid item nothing changes and the answer
+/// lists every item's problems (`items[i].field`).
+pub async fn bulk_confirm(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    items: Vec<BulkConfirmItem>,
+    now: DateTime<Utc>,
+) -> Result<Vec<TaskView>, TaskError> {
+    if items.is_empty() {
+        return Err(TaskError::invalid("items", "must not be empty"));
+    }
+    let txn = db.begin().await?;
+    let mut issues = Vec::new();
+    let mut confirmed = Vec::with_capacity(items.len());
+    let mut seen = std::collections::HashSet::new();
+    for (i, item) in items.into_iter().enumerate() {
+        let prefix = format!("items[{i}].");
+        if !seen.insert(item.id) {
+            issues.push(FieldIssue::new(format!("{prefix}id"), "listed twice"));
+            continue;
+        }
+        match confirm_in(&txn, actor, item.id, None, item.input, &prefix, now).await {
+            Ok(view) => confirmed.push(view),
+            Err(TaskError::Invalid(found)) => issues.extend(found),
+            Err(e @ (TaskError::NotFound(_) | TaskError::WrongStatus { .. })) => {
+                issues.push(FieldIssue::new(format!("{prefix}id"), e.to_string()))
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    if !issues.is_empty() {
+        // Dropping the transaction rolls back the items already confirmed.
+        return Err(TaskError::Invalid(issues));
+    }
+    txn.commit().await?;
+    Ok(confirmed)
+}
+
+/// open → done, with a completion note (owner department or secretariat).
+pub async fn complete(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+    if_match: Option<i32>,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<TaskView, TaskError> {
+    let note = required_text("note", note)?;
+    let txn = db.begin().await?;
+    let before = begin_step(&txn, actor, id, if_match, Permission::Report).await?;
+    require_status(&before, &[TaskStatus::Open], "completed")?;
+    let mut after = before.clone();
+    after.status = TaskStatus::Done.as_str().to_owned();
+    after.completion_note = Some(note);
+    after.completed_at = Some(now);
+    let mut changes = audit::Changes::new();
+    changes
+        .diff("status", before.status.clone(), after.status.clone())
+        .diff("completion_note", before.completion_note.clone(), after.completion_note.clone());
+    let view = finish_step(&txn, actor, &before, after, "completed", changes, now).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// draft | open → cancelled, with a reason (secretariat).
+pub async fn cancel(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+    if_match: Option<i32>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<TaskView, TaskError> {
+    let reason = required_text("reason", reason)?;
+    cancel_with(db, actor, id, if_match, reason, &[TaskStatus::Draft, TaskStatus::Open], "cancelled", now).await
+}
+
+/// A draft that is not a task: draft → cancelled with the reason "rejected".
+pub async fn reject(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+    if_match: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<TaskView, TaskError> {
+    cancel_with(db, actor, id, if_match, "rejected".to_owned(), &[TaskStatus::Draft], "rejected", now).await
+}
+
+#[allow(clippy::too_many_arguments)] // the two public steps above are the interface
+async fn cancel_with(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+    if_match: Option<i32>,
+    reason: String,
+    allowed: &[TaskStatus],
+    action: &'static str,
+    now: DateTime<Utc>,
+) -> Result<TaskView, TaskError> {
+    let txn = db.begin().await?;
+    let before = begin_step(&txn, actor, id, if_match, Permission::Manage).await?;
+    require_status(&before, allowed, action)?;
+    let mut after = before.clone();
+    after.status = TaskStatus::Cancelled.as_str().to_owned();
+    after.cancel_reason = Some(reason);
+    let mut changes = audit::Changes::new();
+    changes
+        .diff("status", before.status.clone(), after.status.clone())
+        .diff("cancel_reason", before.cancel_reason.clone(), after.cancel_reason.clone());
+    let view = finish_step(&txn, actor, &before, after, action, changes, now).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// done → open (secretariat); the completion note is cleared (kept in the audit trail).
+pub async fn reopen(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+    if_match: Option<i32>,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<TaskView, TaskError> {
+    let reason = reason.map(|r| required_text("reason", r)).transpose()?;
+    let txn = db.begin().await?;
+    let before = begin_step(&txn, actor, id, if_match, Permission::Manage).await?;
+    require_status(&before, &[TaskStatus::Done], "reopened")?;
+    let mut after = before.clone();
+    after.status = TaskStatus::Open.as_str().to_owned();
+    after.completion_note = None;
+    after.completed_at = None;
+    let mut changes = audit::Changes::new();
+    changes
+        .diff("status", before.status.clone(), after.status.clone())
+        .diff("completion_note", before.completion_note.clone(), None::<String>);
+    if let Some(reason) = reason {
+        changes.set("reason", None::<String>, reason);
+    }
+    let view = finish_step(&txn, actor, &before, after, "reopened", changes, now).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// Edits summary, owner and due date of a draft or open task (secretariat). The
+/// HTTP layer requires `If-Match` for this one: an edit states what it was based on.
+pub async fn edit(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+    if_match: Option<i32>,
+    input: EditInput,
+    now: DateTime<Utc>,
+) -> Result<TaskView, TaskError> {
+    let txn = db.begin().await?;
+    let before = begin_step(&txn, actor, id, if_match, Permission::Manage).await?;
+    require_status(&before, &[TaskStatus::Draft, TaskStatus::Open], "edited")?;
+    let mut after = before.clone();
+    let mut issues = Vec::new();
+    if let Some(summary) = input.summary.as_deref() {
+        match required_text("summary", summary) {
+            Ok(summary) => after.summary = summary,
+            Err(TaskError::Invalid(found)) => issues.extend(found),
+            Err(other) => return Err(other),
+        }
+    }
+    if let Some(name) = input.owner.as_deref() {
+        match owner::require(&txn, "owner", name).await {
+            Ok(d) => after.owner_department_id = Some(d.id),
+            Err(TaskError::Invalid(found)) => issues.extend(found),
+            Err(other) => return Err(other),
+        }
+    }
+    match input.due.choice("") {
+        Err(issue) => issues.push(issue),
+        Ok(Some(choice)) => due::apply(&txn, &mut after, choice, today(now)).await?,
+        Ok(None) => {}
+    }
+    if !issues.is_empty() {
+        return Err(TaskError::Invalid(issues));
+    }
+    let mut changes = audit::Changes::new();
+    changes.diff("summary", before.summary.clone(), after.summary.clone());
+    changes.diff(
+        "owner",
+        owner_name(&txn, before.owner_department_id).await?,
+        owner_name(&txn, after.owner_department_id).await?,
+    );
+    due_changes(&mut changes, &before, &after);
+    if changes.is_empty() {
+        // Nothing to change: no new version, no event.
+        return Ok(view::detail(&txn, before).await?);
+    }
+    let view = finish_step(&txn, actor, &before, after, "edited", changes, now).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// A progress note on an open task (owner department or secretariat).
+pub async fn add_note(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+    if_match: Option<i32>,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<NoteView, TaskError> {
+    let body = required_text("body", body)?;
+    let txn = db.begin().await?;
+    let task = begin_step(&txn, actor, id, if_match, Permission::Report).await?;
+    require_status(&task, &[TaskStatus::Open], "annotated")?;
+    let note = task_note::ActiveModel {
+        task_id: Set(task.id),
+        author_user_id: Set(actor.user_id),
+        author_label: Set(actor.label.clone()),
+        body: Set(body.clone()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let mut changes = audit::Changes::new();
+    changes.set("note", None::<String>, body);
+    audit::record(&txn, actor, task.id, "note_added", changes, now).await?;
+    txn.commit().await?;
+    Ok(note.into())
+}

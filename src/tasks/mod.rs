@@ -1,0 +1,86 @@
+//! Tasks (宿題): the review of extracted drafts, the lifecycle draft → open → done |
+//! cancelled, progress notes, and the audit trail.
+//!
+//! Every public function here takes a database connection (or an open transaction),
+//! the [`Actor`] doing it and the current instant, and answers a [`TaskError`]; the
+//! HTTP layer only translates. Functions that change something open their own
+//! transaction unless their name ends in `_in` (those run inside the caller's one).
+//!
+//! Confirmation rule (`confirm`): a task needs an owner department to be opened; its
+//! due date may be a date, the body's next meeting or "as soon as possible", and may
+//! be "none" only when the secretariat says so explicitly (`"due_kind": "none"`), so
+//! that an item the extractor found no due date for is not opened without a look.
+mod access;
+mod audit;
+mod create;
+mod csv;
+mod due;
+mod error;
+mod lifecycle;
+mod merge;
+mod owner;
+mod query;
+mod store;
+mod view;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::{auth::AuthenticatedUser, domain::Role};
+
+pub use access::Permission;
+pub use create::{NewDraft, NewEvidence, create_draft, create_drafts, create_drafts_in};
+pub use csv::{CSV_HEADER, render_csv};
+pub use due::{DueChoice, DueInput, rebind_next_meeting_tasks_in};
+pub use error::{FieldIssue, TaskError};
+pub use lifecycle::{
+    BulkConfirmItem, ConfirmInput, EditInput, add_note, bulk_confirm, cancel, complete, confirm,
+    edit, reject, reopen,
+};
+pub use merge::merge;
+pub use query::{TaskFilter, events, get, list, list_all};
+pub use view::{EventView, EvidenceView, NoteView, TaskPage, TaskView};
+
+/// The time zone dates are local to: due dates, "today", "overdue".
+pub const TIME_ZONE: chrono_tz::Tz = chrono_tz::Asia::Tokyo;
+
+/// Today's date in Asia/Tokyo at `now`.
+pub fn today(now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&TIME_ZONE).date_naive()
+}
+
+/// Text a database can store: PostgreSQL refuses NUL in text, so it is invalid input
+/// everywhere (checked before any query, so it is a 422, never a 500).
+pub fn storable(text: &str) -> bool {
+    !text.contains('\0')
+}
+
+/// Who does something: recorded in the audit trail and checked by [`Permission`].
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<i32>,
+    pub label: String,
+    pub role: Role,
+    pub department_id: Option<i32>,
+}
+
+impl Actor {
+    /// A signed-in user.
+    pub fn user(user: &AuthenticatedUser) -> Self {
+        Self {
+            user_id: Some(user.id),
+            label: format!("{} ({})", user.display_name, user.login),
+            role: user.role,
+            department_id: user.department_id,
+        }
+    }
+
+    /// The program itself (importer, CLI), with full rights; `label` names it in the audit trail.
+    pub fn system(label: &str) -> Self {
+        Self {
+            user_id: None,
+            label: label.to_owned(),
+            role: Role::Admin,
+            department_id: None,
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! Reading tasks: the filtered, paginated list, one task, its audit trail.
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select,
+    sea_query::{Expr, ExprTrait, LikeExpr, NullOrdering, Query},
+};
+
+use super::{
+    Actor, EventView, Permission, TaskError, TaskPage, TaskView, access, owner, today, view,
+};
+use crate::{
+    domain::TaskStatus,
+    entities::{task, task_event, task_evidence},
+};
+
+/// What `list` filters on; every field narrows, none means everything visible.
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilter {
+    pub status: Option<TaskStatus>,
+    pub department_id: Option<i32>,
+    pub meeting_id: Option<i32>,
+    /// Due on or before this date.
+    pub due_before: Option<NaiveDate>,
+    /// Due on or after this date.
+    pub due_after: Option<NaiveDate>,
+    /// Open and due before today (Asia/Tokyo).
+    pub overdue: bool,
+    /// Text in the summary or an evidence quote.
+    pub q: Option<String>,
+}
+
+impl TaskFilter {
+    /// The department named by `raw`: an id, a name or an alias.
+    pub async fn department_from<C: ConnectionTrait>(
+        conn: &C,
+        raw: &str,
+    ) -> Result<i32, TaskError> {
+        match raw.trim().parse::<i32>() {
+            Ok(id) => Ok(id),
+            Err(_) => Ok(owner::require(conn, "department", raw).await?.id),
+        }
+    }
+}
+
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len() + 2);
+    escaped.push('%');
+    for c in text.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped.push('%');
+    escaped
+}
+
+/// Tasks that were confirmed at some point. Open and done tasks always were, so for
+/// them this is a status test the status index answers (no row lookups per count).
+fn confirmed_only(status: Option<TaskStatus>) -> Condition {
+    let confirmed = task::Column::ConfirmedAt.is_not_null();
+    match status {
+        Some(TaskStatus::Open | TaskStatus::Done) => Condition::all(),
+        Some(TaskStatus::Draft) => Condition::all().add(Expr::val(1).eq(0)),
+        Some(TaskStatus::Cancelled) => Condition::all().add(confirmed),
+        None => Condition::any()
+            .add(task::Column::Status.is_in([TaskStatus::Open.as_str(), TaskStatus::Done.as_str()]))
+            .add(
+                Condition::all()
+                    .add(task::Column::Status.eq(TaskStatus::Cancelled.as_str()))
+                    .add(confirmed),
+            ),
+    }
+}
+
+fn select(
+    backend: DbBackend,
+    actor: &Actor,
+    filter: &TaskFilter,
+    now: DateTime<Utc>,
+) -> Select<task::Entity> {
+    let mut condition = Condition::all();
+    if !access::sees_unconfirmed(actor) {
+        condition = condition.add(confirmed_only(filter.status));
+    }
+    if let Some(status) = filter.status {
+        condition = condition.add(task::Column::Status.eq(status.as_str()));
+    }
+    if let Some(id) = filter.department_id {
+        condition = condition.add(task::Column::OwnerDepartmentId.eq(id));
+    }
+    if let Some(id) = filter.meeting_id {
+        condition = condition.add(task::Column::MeetingId.eq(id));
+    }
+    if let Some(date) = filter.due_before {
+        condition = condition.add(task::Column::DueOn.lte(date));
+    }
+    if let Some(date) = filter.due_after {
+        condition = condition.add(task::Column::DueOn.gte(date));
+    }
+    if filter.overdue {
+        condition = condition
+            .add(task::Column::Status.eq(TaskStatus::Open.as_str()))
+            .add(task::Column::DueOn.lt(today(now)));
+    }
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        // NUL cannot be stored, so nothing contains it (and PostgreSQL refuses it as a parameter).
+        if !super::storable(q) {
+            return task::Entity::find().filter(Expr::val(1).eq(0));
+        }
+        let pattern = escape_like(q);
+        let in_evidence = Query::select()
+            .column(task_evidence::Column::TaskId)
+            .from(task_evidence::Entity)
+            .and_where(
+                Expr::col((task_evidence::Entity, task_evidence::Column::Quote))
+                    .like(LikeExpr::new(pattern.clone()).escape('\\')),
+            )
+            .to_owned();
+        condition = condition.add(
+            Condition::any()
+                .add(task::Column::Summary.like(LikeExpr::new(pattern).escape('\\')))
+                .add(Expr::col((task::Entity, task::Column::Id)).in_subquery(in_evidence)),
+        );
+    }
+    let query = task::Entity::find().filter(condition);
+    // Undated tasks last; the id makes the order total, so pages are stable. Spelled
+    // per backend so that each one reads it straight from an index (see migration
+    // m20261122_050000_task_list_order).
+    let query = match backend {
+        DbBackend::Sqlite => query
+            .order_by(Expr::col((task::Entity, task::Column::DueOn)).is_null(), Order::Asc)
+            .order_by_asc(task::Column::DueOn),
+        _ => query.order_by_with_nulls(task::Column::DueOn, Order::Asc, NullOrdering::Last),
+    };
+    query.order_by_asc(task::Column::Id)
+}
+
+/// One page (1-based) of the tasks `actor` may see that match `filter`.
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    filter: &TaskFilter,
+    page: u64,
+    page_size: u64,
+    now: DateTime<Utc>,
+) -> Result<TaskPage, TaskError> {
+    let query = select(conn.get_database_backend(), actor, filter, now);
+    let total = query.clone().count(conn).await?;
+    let rows = query
+        .offset(page.saturating_sub(1).saturating_mul(page_size))
+        .limit(page_size)
+        .all(conn)
+        .await?;
+    Ok(TaskPage {
+        items: view::views(conn, rows).await?,
+        total,
+        page,
+        page_size,
+    })
+}
+
+/// Every task `actor` may see that matches `filter`, in list order (for exports).
+pub async fn list_all<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    filter: &TaskFilter,
+    now: DateTime<Utc>,
+) -> Result<Vec<TaskView>, TaskError> {
+    const CHUNK: u64 = 1_000;
+    let mut all = Vec::new();
+    let mut offset = 0;
+    loop {
+        let rows = select(conn.get_database_backend(), actor, filter, now)
+            .offset(offset)
+            .limit(CHUNK)
+            .all(conn)
+            .await?;
+        let fetched = rows.len() as u64;
+        all.extend(view::views(conn, rows).await?);
+        if fetched < CHUNK {
+            return Ok(all);
+        }
+        offset += CHUNK;
+    }
+}
+
+/// One task with its evidence and notes.
+pub async fn get<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: i32,
+) -> Result<TaskView, TaskError> {
+    let task = task::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(TaskError::NotFound(id))?;
+    access::check(actor, &task, Permission::Read)?;
+    Ok(view::detail(conn, task).await?)
+}
+
+/// The audit trail of one task, oldest first.
+pub async fn events<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: i32,
+) -> Result<Vec<EventView>, TaskError> {
+    let task = task::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(TaskError::NotFound(id))?;
+    access::check(actor, &task, Permission::Read)?;
+    Ok(task_event::Entity::find()
+        .filter(task_event::Column::TaskId.eq(id))
+        .order_by_asc(task_event::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(EventView::from)
+        .collect())
+}
