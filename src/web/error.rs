@@ -18,6 +18,12 @@ pub enum PageError {
     NotFound,
     #[error("{0}")]
     BadRequest(String),
+    /// A form the service refused: invalid fields, a wrong status.
+    #[error("{0}")]
+    Unprocessable(String),
+    /// Someone else changed the item since the page was loaded.
+    #[error("ほかの人が先に変更しました。再読み込みして確認してください / someone else changed this item; reload and check")]
+    Stale,
     #[error(
         "フォームの有効期限が切れました。再読み込みしてやり直してください / the form expired; reload and try again"
     )]
@@ -46,6 +52,40 @@ impl From<sea_orm::DbErr> for PageError {
     }
 }
 
+impl From<crate::tasks::TaskError> for PageError {
+    fn from(error: crate::tasks::TaskError) -> Self {
+        use crate::tasks::TaskError;
+        match error {
+            TaskError::NotFound(_) | TaskError::NoSuchMeeting(_) => Self::NotFound,
+            TaskError::Forbidden(_) => Self::Forbidden,
+            TaskError::Stale(_) => Self::Stale,
+            TaskError::Invalid(issues) => Self::Unprocessable(describe_issues(&issues)),
+            TaskError::Db(db) => Self::internal(db),
+            other @ TaskError::WrongStatus { .. } => Self::Unprocessable(other.to_string()),
+        }
+    }
+}
+
+impl From<crate::meetings::MeetingError> for PageError {
+    fn from(error: crate::meetings::MeetingError) -> Self {
+        use crate::meetings::MeetingError;
+        match error {
+            MeetingError::NotFound(_) | MeetingError::NoSuchBody(_) => Self::NotFound,
+            MeetingError::Task(task) => task.into(),
+            MeetingError::Db(db) => Self::internal(db),
+            MeetingError::Invalid(issues) => Self::Unprocessable(describe_issues(&issues)),
+        }
+    }
+}
+
+fn describe_issues(issues: &[crate::tasks::FieldIssue]) -> String {
+    issues
+        .iter()
+        .map(|i| format!("{}: {}", i.field, i.message))
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let status = match &self {
@@ -56,6 +96,8 @@ impl IntoResponse for PageError {
             Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Stale => StatusCode::CONFLICT,
             Self::Internal(cause) => {
                 tracing::error!(error = format!("{cause:#}"), "page failed");
                 StatusCode::INTERNAL_SERVER_ERROR

@@ -5,7 +5,10 @@ mod error;
 mod evidence;
 pub mod i18n;
 mod login;
+mod meetings;
+mod report;
 pub mod session;
+mod tasks;
 mod templates;
 
 use axum::{
@@ -25,6 +28,9 @@ pub fn router() -> Router<AppState> {
         .merge(login::router())
         .merge(dashboard::router())
         .merge(admin::router())
+        .merge(meetings::router())
+        .merge(tasks::router())
+        .merge(report::router())
         .route(
             "/static/app.css",
             get(|| asset("text/css; charset=utf-8", APP_CSS)),

@@ -17,6 +17,11 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
     "error.html",
     "dashboard.html",
     "admin.html",
+    "meetings.html",
+    "meeting.html",
+    "task.html",
+    "report.html",
+    "import.html",
 );
 
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {

@@ -1,0 +1,390 @@
+//! Meetings: the list, scheduling the next one, and a meeting's page, which for the
+//! secretariat is the review screen (minutes beside the drafts).
+use std::collections::HashMap;
+
+use axum::{
+    Router,
+    extract::{Path, State},
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use chrono::NaiveDate;
+use minijinja::context;
+use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    PageError,
+    evidence::{Span, segments},
+    session::{CsrfForm, Page, SecretariatPage},
+    templates,
+};
+use crate::{
+    domain::{DueKind, TaskStatus},
+    entities::{body, task},
+    http::AppState,
+    meetings::{self, NewMeeting},
+    tasks::{self, Actor, BulkConfirmItem, ConfirmInput, DueInput, EditInput, TaskView},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/meetings", get(list))
+        .route("/meetings/schedule", post(schedule))
+        .route("/meetings/{id}", get(show))
+        .route("/meetings/{id}/review", post(review))
+}
+
+#[derive(Debug, FromQueryResult)]
+struct StatusCount {
+    meeting_id: i32,
+    status: String,
+    n: i64,
+}
+
+#[derive(Debug, Serialize)]
+struct MeetingRow {
+    id: i32,
+    title: String,
+    body: String,
+    held_on: NaiveDate,
+    status: String,
+    drafts: i64,
+    open: i64,
+}
+
+async fn list(State(state): State<AppState>, page: Page) -> Result<Html<String>, PageError> {
+    let meetings = meetings::list_meetings(&state.db, None, 1, 200).await?;
+    let bodies = body::Entity::find().all(&state.db).await?;
+    let counts = task::Entity::find()
+        .select_only()
+        .column(task::Column::MeetingId)
+        .column(task::Column::Status)
+        .column_as(task::Column::Id.count(), "n")
+        .filter(task::Column::Status.is_in([TaskStatus::Draft.as_str(), TaskStatus::Open.as_str()]))
+        .group_by(task::Column::MeetingId)
+        .group_by(task::Column::Status)
+        .into_model::<StatusCount>()
+        .all(&state.db)
+        .await?;
+    let count = |meeting: i32, status: TaskStatus| {
+        counts
+            .iter()
+            .find(|c| c.meeting_id == meeting && c.status == status.as_str())
+            .map_or(0, |c| c.n)
+    };
+    let rows: Vec<MeetingRow> = meetings
+        .items
+        .into_iter()
+        .map(|m| MeetingRow {
+            drafts: count(m.id, TaskStatus::Draft),
+            open: count(m.id, TaskStatus::Open),
+            body: bodies
+                .iter()
+                .find(|b| b.id == m.body_id)
+                .map(|b| b.name.clone())
+                .unwrap_or_default(),
+            id: m.id,
+            title: m.title,
+            held_on: m.held_on,
+            status: m.status,
+        })
+        .collect();
+    render_list(&page, rows, &bodies, None).map(Html)
+}
+
+fn render_list(
+    page: &Page,
+    rows: Vec<MeetingRow>,
+    bodies: &[body::Model],
+    error: Option<String>,
+) -> Result<String, PageError> {
+    let bodies: Vec<_> = bodies
+        .iter()
+        .map(|b| context! { id => b.id, name => &b.name })
+        .collect();
+    templates::render(
+        "meetings.html",
+        page.context(
+            "nav.meetings",
+            context! { meetings => rows, bodies => bodies, error => error },
+        ),
+    )
+    .map_err(PageError::internal)
+}
+
+#[derive(Debug, Deserialize)]
+struct ScheduleForm {
+    body_id: String,
+    held_on: String,
+    #[serde(default)]
+    starts_at: String,
+    #[serde(default)]
+    place: String,
+}
+
+fn non_empty(text: &str) -> Option<String> {
+    Some(text.trim()).filter(|t| !t.is_empty()).map(str::to_owned)
+}
+
+async fn schedule(
+    State(state): State<AppState>,
+    CsrfForm(SecretariatPage(page), form): CsrfForm<ScheduleForm, SecretariatPage>,
+) -> Result<Response, PageError> {
+    let body_id: i32 = form
+        .body_id
+        .trim()
+        .parse()
+        .map_err(|_| PageError::Unprocessable("会議体を選んでください / choose a body".into()))?;
+    let held_on = NaiveDate::parse_from_str(form.held_on.trim(), "%Y-%m-%d").map_err(|_| {
+        PageError::Unprocessable(format!(
+            "開催日「{}」は日付ではありません / `{}` is not a date (YYYY-MM-DD)",
+            form.held_on, form.held_on
+        ))
+    })?;
+    let new = NewMeeting {
+        held_on: Some(held_on),
+        starts_at: non_empty(&form.starts_at),
+        place: non_empty(&form.place),
+        title: None,
+    };
+    let actor = Actor::user(&page.user);
+    let scheduled = meetings::schedule(&state.db, &actor, body_id, new, state.clock.now()).await?;
+    Ok(Redirect::to(&format!("/meetings/{}", scheduled.id)).into_response())
+}
+
+async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i32>,
+) -> Result<Html<String>, PageError> {
+    render_meeting(&state, &page, id, None).await.map(Html)
+}
+
+async fn render_meeting(
+    state: &AppState,
+    page: &Page,
+    id: i32,
+    error: Option<String>,
+) -> Result<String, PageError> {
+    let actor = Actor::user(&page.user);
+    let now = state.clock.now();
+    let detail = meetings::get_meeting(&state.db, &actor, id, now).await?;
+    let next_meeting =
+        meetings::next_meeting(&state.db, detail.meeting.body_id, tasks::today(now)).await?;
+    let (drafts, others): (Vec<TaskView>, Vec<TaskView>) = detail
+        .tasks
+        .into_iter()
+        .partition(|t| t.status == TaskStatus::Draft);
+    let minutes = detail.minutes.first();
+    let segments = minutes.map(|m| {
+        let spans: Vec<Span> = drafts
+            .iter()
+            .chain(&others)
+            .flat_map(|t| {
+                t.evidence.iter().enumerate().filter_map(move |(n, e)| {
+                    let [start, end] = e.span?;
+                    (e.minutes_id == Some(m.id)).then_some(Span {
+                        task: t.id,
+                        n,
+                        start: usize::try_from(start).ok()?,
+                        end: usize::try_from(end).ok()?,
+                    })
+                })
+            })
+            .collect();
+        segments(&m.text, &spans)
+    });
+    let departments = state.departments().list().await?;
+    templates::render(
+        "meeting.html",
+        page.context(
+            "nav.meetings",
+            context! {
+                meeting => detail.meeting,
+                segments => segments,
+                drafts => drafts.iter().map(draft_row).collect::<Vec<_>>(),
+                tasks => others,
+                departments => departments,
+                next_meeting => next_meeting.map(|m| m.held_on.to_string()),
+                error => error,
+            },
+        ),
+    )
+    .map_err(PageError::internal)
+}
+
+/// A draft as the review form shows it: `due_kind` always set.
+fn draft_row(task: &TaskView) -> minijinja::Value {
+    let due_kind = task.due_kind.unwrap_or(DueKind::None);
+    context! {
+        id => task.id,
+        kind => task.kind.map(|k| k.as_str()).unwrap_or("request"),
+        speaker => &task.speaker,
+        summary => &task.summary,
+        owner => &task.owner,
+        suggested_owner => &task.suggested_owner,
+        due_kind => due_kind.as_str(),
+        due_on => task.due_on.map(|d| d.to_string()),
+        evidence => &task.evidence,
+    }
+}
+
+/// What the review form asks for.
+enum ReviewAction {
+    ConfirmSelected,
+    MergeSelected,
+    Confirm(i32),
+    Reject(i32),
+}
+
+impl ReviewAction {
+    fn parse(raw: &str) -> Option<Self> {
+        match raw.split_once(':') {
+            Some(("confirm", id)) => id.parse().ok().map(Self::Confirm),
+            Some(("reject", id)) => id.parse().ok().map(Self::Reject),
+            None if raw == "confirm_selected" => Some(Self::ConfirmSelected),
+            None if raw == "merge_selected" => Some(Self::MergeSelected),
+            _ => None,
+        }
+    }
+}
+
+/// The review form's fields for one draft (`owner_12`, `due_kind_12`, …).
+struct DraftFields<'a> {
+    form: &'a HashMap<String, String>,
+    id: i32,
+}
+
+impl<'a> DraftFields<'a> {
+    fn get(&self, name: &str) -> Option<&'a str> {
+        self.form
+            .get(&format!("{name}_{}", self.id))
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn due(&self) -> Result<DueInput, PageError> {
+        let mut due = DueInput::default();
+        match self.get("due_kind") {
+            Some("date") => {
+                let raw = self.get("due_on").ok_or_else(|| {
+                    PageError::Unprocessable(format!(
+                        "#{}: 期限の日付を入力してください / enter the due date",
+                        self.id
+                    ))
+                })?;
+                due.due_on = Some(NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
+                    PageError::Unprocessable(format!(
+                        "#{}: 「{raw}」は日付ではありません / `{raw}` is not a date",
+                        self.id
+                    ))
+                })?);
+            }
+            Some("next_meeting") => due.due_next_meeting = Some(true),
+            Some("asap") => due.due_kind = Some(DueKind::Asap),
+            Some("none") => due.due_kind = Some(DueKind::None),
+            _ => {}
+        }
+        Ok(due)
+    }
+
+    fn confirm_input(&self) -> Result<ConfirmInput, PageError> {
+        Ok(ConfirmInput {
+            owner: self.get("owner").map(str::to_owned),
+            due: self.due()?,
+        })
+    }
+}
+
+async fn review(
+    State(state): State<AppState>,
+    Path(meeting_id): Path<i32>,
+    CsrfForm(SecretariatPage(page), form): CsrfForm<HashMap<String, String>, SecretariatPage>,
+) -> Result<Response, PageError> {
+    let action = form
+        .get("action")
+        .and_then(|a| ReviewAction::parse(a))
+        .ok_or_else(|| PageError::BadRequest("unknown review action".into()))?;
+    let selected: Vec<i32> = {
+        let mut ids: Vec<i32> = form
+            .keys()
+            .filter_map(|k| k.strip_prefix("select_")?.parse().ok())
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    match apply_review(&state, &page, &form, action, &selected).await {
+        Ok(()) => Ok(Redirect::to(&format!("/meetings/{meeting_id}")).into_response()),
+        Err(PageError::Unprocessable(message)) => {
+            let html = render_meeting(&state, &page, meeting_id, Some(message)).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
+        }
+        Err(other) => Err(other),
+    }
+}
+
+async fn apply_review(
+    state: &AppState,
+    page: &Page,
+    form: &HashMap<String, String>,
+    action: ReviewAction,
+    selected: &[i32],
+) -> Result<(), PageError> {
+    let actor = Actor::user(&page.user);
+    let now = state.clock.now();
+    match action {
+        ReviewAction::Reject(id) => {
+            tasks::reject(&state.db, &actor, id, None, now).await?;
+        }
+        ReviewAction::MergeSelected => {
+            let (into, from) = selected.split_first().ok_or_else(|| {
+                PageError::Unprocessable("統合する下書きを2件以上選んでください / select two or more drafts".into())
+            })?;
+            tasks::merge(&state.db, &actor, *into, from, now).await?;
+        }
+        ReviewAction::Confirm(id) => {
+            save_summary(state, &actor, form, id).await?;
+            let input = DraftFields { form, id }.confirm_input()?;
+            tasks::confirm(&state.db, &actor, id, None, input, now).await?;
+        }
+        ReviewAction::ConfirmSelected => {
+            if selected.is_empty() {
+                return Err(PageError::Unprocessable(
+                    "確定する下書きを選んでください / select the drafts to confirm".into(),
+                ));
+            }
+            let mut items = Vec::with_capacity(selected.len());
+            for &id in selected {
+                save_summary(state, &actor, form, id).await?;
+                items.push(BulkConfirmItem {
+                    id,
+                    input: DraftFields { form, id }.confirm_input()?,
+                });
+            }
+            tasks::bulk_confirm(&state.db, &actor, items, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Saves an edited summary before the draft is confirmed.
+async fn save_summary(
+    state: &AppState,
+    actor: &Actor,
+    form: &HashMap<String, String>,
+    id: i32,
+) -> Result<(), PageError> {
+    let Some(summary) = DraftFields { form, id }.get("summary") else {
+        return Ok(());
+    };
+    let current = tasks::get(&state.db, actor, id).await?;
+    if current.summary != summary {
+        let input = EditInput {
+            summary: Some(summary.to_owned()),
+            ..Default::default()
+        };
+        tasks::edit(&state.db, actor, id, Some(current.version), input, state.clock.now()).await?;
+    }
+    Ok(())
+}

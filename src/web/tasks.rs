@@ -1,0 +1,158 @@
+//! A task's page (details, evidence, notes, history) and the steps a department
+//! takes on it: progress notes and marking it done; the secretariat may reopen.
+use axum::{
+    Router,
+    extract::{Path, State},
+    response::{Html, Redirect},
+    routing::{get, post},
+};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    PageError,
+    session::{CsrfForm, Page, SecretariatPage},
+    templates,
+};
+use crate::{
+    domain::TaskStatus,
+    http::AppState,
+    tasks::{self, Actor, EventView},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/tasks/{id}", get(show))
+        .route("/tasks/{id}/notes", post(add_note))
+        .route("/tasks/{id}/complete", post(complete))
+        .route("/tasks/{id}/reopen", post(reopen))
+}
+
+#[derive(Debug, Serialize)]
+struct EventRow {
+    at: String,
+    actor: String,
+    action: String,
+    summary: String,
+}
+
+impl From<EventView> for EventRow {
+    fn from(event: EventView) -> Self {
+        let summary = event
+            .changes
+            .as_object()
+            .map(|fields| {
+                fields
+                    .iter()
+                    .map(|(field, change)| match change.as_array().map(Vec::as_slice) {
+                        Some([old, new]) => format!("{field}: {} → {}", plain(old), plain(new)),
+                        _ => format!("{field}: {}", plain(change)),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("、")
+            })
+            .unwrap_or_default();
+        Self {
+            at: event.created_at.format("%Y-%m-%d %H:%M").to_string(),
+            actor: event.actor,
+            action: event.action,
+            summary,
+        }
+    }
+}
+
+fn plain(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => "—".to_owned(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i32>,
+) -> Result<Html<String>, PageError> {
+    let actor = Actor::user(&page.user);
+    let task = tasks::get(&state.db, &actor, id).await?;
+    let events: Vec<EventRow> = tasks::events(&state.db, &actor, id)
+        .await?
+        .into_iter()
+        .map(EventRow::from)
+        .collect();
+    let today = tasks::today(state.clock.now());
+    let own = page.is_secretariat()
+        || (page.user.department_id.is_some()
+            && page.user.department_id == task.owner_department_id);
+    let can_work = own && task.status == TaskStatus::Open;
+    let overdue = task.status == TaskStatus::Open && task.due_on.is_some_and(|d| d < today);
+    let html = templates::render(
+        "task.html",
+        page.context(
+            "nav.tasks",
+            context! { task => task, events => events, can_work => can_work, overdue => overdue },
+        ),
+    )
+    .map_err(PageError::internal)?;
+    Ok(Html(html))
+}
+
+#[derive(Debug, Deserialize)]
+struct Versioned {
+    #[serde(default)]
+    version: String,
+}
+
+impl Versioned {
+    /// The version the page showed, so a stale form is refused rather than applied.
+    fn if_match(&self) -> Option<i32> {
+        self.version.trim().parse().ok()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct NoteForm {
+    body: String,
+    #[serde(flatten)]
+    version: Versioned,
+}
+
+async fn add_note(
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    CsrfForm(page, form): CsrfForm<NoteForm>,
+) -> Result<Redirect, PageError> {
+    let actor = Actor::user(&page.user);
+    tasks::add_note(&state.db, &actor, id, form.version.if_match(), &form.body, state.clock.now())
+        .await?;
+    Ok(Redirect::to(&format!("/tasks/{id}")))
+}
+
+#[derive(Debug, Deserialize)]
+struct CompleteForm {
+    note: String,
+    #[serde(flatten)]
+    version: Versioned,
+}
+
+async fn complete(
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    CsrfForm(page, form): CsrfForm<CompleteForm>,
+) -> Result<Redirect, PageError> {
+    let actor = Actor::user(&page.user);
+    tasks::complete(&state.db, &actor, id, form.version.if_match(), &form.note, state.clock.now())
+        .await?;
+    Ok(Redirect::to(&format!("/tasks/{id}")))
+}
+
+async fn reopen(
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    CsrfForm(SecretariatPage(page), form): CsrfForm<Versioned, SecretariatPage>,
+) -> Result<Redirect, PageError> {
+    let actor = Actor::user(&page.user);
+    tasks::reopen(&state.db, &actor, id, form.if_match(), None, state.clock.now()).await?;
+    Ok(Redirect::to(&format!("/tasks/{id}")))
+}
