@@ -9,6 +9,7 @@ pub mod departments;
 pub mod domain;
 pub mod entities;
 pub mod http;
+pub mod import;
 pub mod meetings;
 pub mod minutes;
 pub mod tasks;

@@ -1,5 +1,7 @@
 //! The `shukudai` command line.
 mod accounts;
+mod extract;
+mod import;
 mod serve;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -33,6 +35,18 @@ enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Print the meeting and the action items the extractor finds in a minutes file.
+    Extract {
+        file: PathBuf,
+        /// One JSON object on stdout, as DESIGN.md specifies.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Store meetings, minutes and draft tasks; the same file twice changes nothing.
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Manage departments.
     #[command(subcommand)]
     Department(accounts::DepartmentCommand),
@@ -44,6 +58,10 @@ enum Command {
 /// Runs the command; errors are printed as one line and turned into an exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    // Pure: no configuration, database or logging needed.
+    if let Command::Extract { file, json } = &cli.command {
+        return extract::extract(file, *json);
+    }
     let settings = match Settings::load(&cli.config_dir) {
         Ok(settings) => settings,
         Err(error) => {
@@ -63,6 +81,8 @@ pub fn run() -> ExitCode {
         match cli.command {
             Command::Serve => serve::serve(settings).await,
             Command::Migrate => serve::migrate(settings).await,
+            Command::Extract { .. } => Ok(()),
+            Command::Import { files } => import::import(settings, files).await,
             Command::Department(command) => accounts::department(settings, command).await,
             Command::User(command) => accounts::user(settings, command).await,
         }

@@ -5,6 +5,7 @@ pub mod error;
 mod extract;
 mod health;
 mod meetings;
+mod minutes;
 mod openapi;
 mod tasks;
 
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(departments::router())
         .merge(meetings::router())
+        .merge(minutes::router())
         .merge(tasks::router());
     Router::new()
         .merge(health::router())

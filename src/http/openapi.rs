@@ -36,8 +36,9 @@ use super::AppState;
         super::tasks::add_note,
         super::tasks::merge,
         super::tasks::create,
+        super::minutes::upload,
     ),
-    tags((name = "auth"), (name = "departments"), (name = "health"), (name = "meetings"), (name = "tasks"))
+    tags((name = "auth"), (name = "departments"), (name = "health"), (name = "meetings"), (name = "minutes"), (name = "tasks"))
 )]
 pub struct ApiDoc;
 

@@ -4,6 +4,7 @@ mod dashboard;
 mod error;
 mod evidence;
 pub mod i18n;
+mod import;
 mod login;
 mod meetings;
 mod report;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .merge(meetings::router())
         .merge(tasks::router())
         .merge(report::router())
+        .merge(import::router())
         .route(
             "/static/app.css",
             get(|| asset("text/css; charset=utf-8", APP_CSS)),
