@@ -98,7 +98,10 @@ impl Importer {
             // Another import of the same file won the race for the unique sha256.
             Err(ImportError::Db(error)) if self.find_by_sha(&sha256).await?.is_some() => {
                 tracing::debug!(%error, "concurrent import of the same file");
-                let existing = self.find_by_sha(&sha256).await?.ok_or(ImportError::Db(error))?;
+                let existing = self
+                    .find_by_sha(&sha256)
+                    .await?
+                    .ok_or(ImportError::Db(error))?;
                 Ok(ImportOutcome::AlreadyImported {
                     meeting_id: existing.meeting_id,
                     minutes_id: existing.id,

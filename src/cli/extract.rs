@@ -26,7 +26,10 @@ pub fn extract(file: &Path, json: bool) -> ExitCode {
     let value = match serde_json::to_value(&analysis) {
         Ok(value) => value,
         Err(error) => {
-            eprintln!("shukudai: {}: cannot serialise the result: {error}", file.display());
+            eprintln!(
+                "shukudai: {}: cannot serialise the result: {error}",
+                file.display()
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -53,7 +56,10 @@ pub fn render_for_people(analysis: &Value) -> String {
     ));
     out.push_str(&format!("場所: {}\n", text(&meeting["place"])));
     out.push_str(&format!("事務局: {}\n", text(&meeting["secretariat"])));
-    let items = analysis["items"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+    let items = analysis["items"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
     out.push_str(&format!("\n宿題の候補: {}件\n", items.len()));
     for (n, item) in items.iter().enumerate() {
         let kind = match item["kind"].as_str() {
@@ -69,7 +75,11 @@ pub fn render_for_people(analysis: &Value) -> String {
             (Some("asap"), _) => "早急に".to_owned(),
             _ => "期限なし".to_owned(),
         };
-        out.push_str(&format!("\n{:>2}. [{kind}] {}\n", n + 1, text(&item["summary"])));
+        out.push_str(&format!(
+            "\n{:>2}. [{kind}] {}\n",
+            n + 1,
+            text(&item["summary"])
+        ));
         out.push_str(&format!(
             "    担当: {} / 期限: {due} / 発言者: {} / 確度: {:.2}\n",
             text(&item["owner"]),

@@ -72,7 +72,10 @@ async fn read_upload(request: Request, state: &AppState) -> Result<(String, Byte
             return Ok((name, bytes));
         }
     }
-    Err(ApiError::field("file", "a multipart field `file` is required"))
+    Err(ApiError::field(
+        "file",
+        "a multipart field `file` is required",
+    ))
 }
 
 /// Imports a minutes file: 201 with the new meeting and its drafts, 200 when the

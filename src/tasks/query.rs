@@ -1,8 +1,8 @@
 //! Reading tasks: the filtered, paginated list, one task, its audit trail.
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select,
     sea_query::{Expr, ExprTrait, LikeExpr, NullOrdering, Query},
 };
 
@@ -130,7 +130,10 @@ fn select(
     // m20261122_050000_task_list_order).
     let query = match backend {
         DbBackend::Sqlite => query
-            .order_by(Expr::col((task::Entity, task::Column::DueOn)).is_null(), Order::Asc)
+            .order_by(
+                Expr::col((task::Entity, task::Column::DueOn)).is_null(),
+                Order::Asc,
+            )
             .order_by_asc(task::Column::DueOn),
         _ => query.order_by_with_nulls(task::Column::DueOn, Order::Asc, NullOrdering::Last),
     };

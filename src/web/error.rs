@@ -22,7 +22,9 @@ pub enum PageError {
     #[error("{0}")]
     Unprocessable(String),
     /// Someone else changed the item since the page was loaded.
-    #[error("ほかの人が先に変更しました。再読み込みして確認してください / someone else changed this item; reload and check")]
+    #[error(
+        "ほかの人が先に変更しました。再読み込みして確認してください / someone else changed this item; reload and check"
+    )]
     Stale,
     #[error(
         "フォームの有効期限が切れました。再読み込みしてやり直してください / the form expired; reload and try again"

@@ -76,7 +76,15 @@ mod tests {
     #[test]
     fn marks_spans_in_characters() {
         let text = "本部長：調整をお願いします。部員：はい。";
-        let out = segments(text, &[Span { task: 7, n: 0, start: 4, end: 14 }]);
+        let out = segments(
+            text,
+            &[Span {
+                task: 7,
+                n: 0,
+                start: 4,
+                end: 14,
+            }],
+        );
         assert_eq!(joined(&out), text);
         assert_eq!(out[1].text, "調整をお願いします。");
         assert_eq!(out[1].task, Some(7));
@@ -89,10 +97,30 @@ mod tests {
         let out = segments(
             text,
             &[
-                Span { task: 1, n: 0, start: 2, end: 6 },
-                Span { task: 2, n: 0, start: 4, end: 8 },
-                Span { task: 3, n: 1, start: 9, end: 99 },
-                Span { task: 4, n: 0, start: 50, end: 60 },
+                Span {
+                    task: 1,
+                    n: 0,
+                    start: 2,
+                    end: 6,
+                },
+                Span {
+                    task: 2,
+                    n: 0,
+                    start: 4,
+                    end: 8,
+                },
+                Span {
+                    task: 3,
+                    n: 1,
+                    start: 9,
+                    end: 99,
+                },
+                Span {
+                    task: 4,
+                    n: 0,
+                    start: 50,
+                    end: 60,
+                },
             ],
         );
         assert_eq!(joined(&out), text);

@@ -29,10 +29,16 @@ struct ImportResult {
     failed: bool,
 }
 
-fn render(page: &super::session::Page, results: &[ImportResult]) -> Result<Html<String>, PageError> {
-    templates::render("import.html", page.context("nav.import", context! { results => results }))
-        .map(Html)
-        .map_err(PageError::internal)
+fn render(
+    page: &super::session::Page,
+    results: &[ImportResult],
+) -> Result<Html<String>, PageError> {
+    templates::render(
+        "import.html",
+        page.context("nav.import", context! { results => results }),
+    )
+    .map(Html)
+    .map_err(PageError::internal)
 }
 
 async fn form(SecretariatPage(page): SecretariatPage) -> Result<Html<String>, PageError> {
@@ -41,7 +47,9 @@ async fn form(SecretariatPage(page): SecretariatPage) -> Result<Html<String>, Pa
 
 /// The form's fields, read whole before anything is imported so the CSRF token is
 /// checked first.
-async fn read_fields(mut multipart: Multipart) -> Result<(String, Vec<(String, Bytes)>), PageError> {
+async fn read_fields(
+    mut multipart: Multipart,
+) -> Result<(String, Vec<(String, Bytes)>), PageError> {
     let mut csrf = String::new();
     let mut files = Vec::new();
     let bad = |e: axum::extract::multipart::MultipartError| PageError::BadRequest(e.body_text());
@@ -84,20 +92,26 @@ async fn upload(
     let actor = Actor::user(&page.user);
     let mut results = Vec::with_capacity(files.len());
     for (file, bytes) in files {
-        let result = match importer.import(&file, &bytes, &actor, state.clock.now()).await {
+        let result = match importer
+            .import(&file, &bytes, &actor, state.clock.now())
+            .await
+        {
             Ok(ImportOutcome::Imported {
                 meeting_id,
                 title,
                 drafts,
                 ..
             }) => ImportResult {
-                message: format!("{title}：宿題の候補 {drafts}件を取り込みました / {drafts} drafts imported"),
+                message: format!(
+                    "{title}：宿題の候補 {drafts}件を取り込みました / {drafts} drafts imported"
+                ),
                 meeting_id: Some(meeting_id),
                 failed: false,
                 file,
             },
             Ok(ImportOutcome::AlreadyImported { meeting_id, .. }) => ImportResult {
-                message: "取込済みのため変更はありません / already imported; nothing changed".into(),
+                message: "取込済みのため変更はありません / already imported; nothing changed"
+                    .into(),
                 meeting_id: Some(meeting_id),
                 failed: false,
                 file,

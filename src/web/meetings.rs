@@ -124,18 +124,19 @@ struct ScheduleForm {
 }
 
 fn non_empty(text: &str) -> Option<String> {
-    Some(text.trim()).filter(|t| !t.is_empty()).map(str::to_owned)
+    Some(text.trim())
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
 }
 
 async fn schedule(
     State(state): State<AppState>,
     CsrfForm(SecretariatPage(page), form): CsrfForm<ScheduleForm, SecretariatPage>,
 ) -> Result<Response, PageError> {
-    let body_id: i32 = form
-        .body_id
-        .trim()
-        .parse()
-        .map_err(|_| PageError::Unprocessable("会議体を選んでください / choose a body".into()))?;
+    let body_id: i32 =
+        form.body_id.trim().parse().map_err(|_| {
+            PageError::Unprocessable("会議体を選んでください / choose a body".into())
+        })?;
     let held_on = NaiveDate::parse_from_str(form.held_on.trim(), "%Y-%m-%d").map_err(|_| {
         PageError::Unprocessable(format!(
             "開催日「{}」は日付ではありません / `{}` is not a date (YYYY-MM-DD)",
@@ -339,7 +340,9 @@ async fn apply_review(
         }
         ReviewAction::MergeSelected => {
             let (into, from) = selected.split_first().ok_or_else(|| {
-                PageError::Unprocessable("統合する下書きを2件以上選んでください / select two or more drafts".into())
+                PageError::Unprocessable(
+                    "統合する下書きを2件以上選んでください / select two or more drafts".into(),
+                )
             })?;
             tasks::merge(&state.db, &actor, *into, from, now).await?;
         }
@@ -384,7 +387,15 @@ async fn save_summary(
             summary: Some(summary.to_owned()),
             ..Default::default()
         };
-        tasks::edit(&state.db, actor, id, Some(current.version), input, state.clock.now()).await?;
+        tasks::edit(
+            &state.db,
+            actor,
+            id,
+            Some(current.version),
+            input,
+            state.clock.now(),
+        )
+        .await?;
     }
     Ok(())
 }

@@ -70,16 +70,19 @@ async fn report(State(state): State<AppState>, page: Page) -> Result<Html<String
             .find(|n| n.task_id == task.id)
             .map(|n| n.body.clone())
             .or_else(|| task.completion_note.clone());
-        groups.entry(task.owner.clone()).or_default().push(ReportItem {
-            overdue: task.status == TaskStatus::Open && task.due_on.is_some_and(|d| d < today),
-            id: task.id,
-            summary: task.summary,
-            meeting: task.meeting_title.unwrap_or_default(),
-            due_on: task.due_on,
-            due_kind: task.due_kind.map_or("none", |k| k.as_str()),
-            status: task.status.as_str(),
-            latest_note,
-        });
+        groups
+            .entry(task.owner.clone())
+            .or_default()
+            .push(ReportItem {
+                overdue: task.status == TaskStatus::Open && task.due_on.is_some_and(|d| d < today),
+                id: task.id,
+                summary: task.summary,
+                meeting: task.meeting_title.unwrap_or_default(),
+                due_on: task.due_on,
+                due_kind: task.due_kind.map_or("none", |k| k.as_str()),
+                status: task.status.as_str(),
+                latest_note,
+            });
     }
     let groups: Vec<ReportGroup> = groups
         .into_iter()

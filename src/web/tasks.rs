@@ -44,10 +44,12 @@ impl From<EventView> for EventRow {
             .map(|fields| {
                 fields
                     .iter()
-                    .map(|(field, change)| match change.as_array().map(Vec::as_slice) {
-                        Some([old, new]) => format!("{field}: {} → {}", plain(old), plain(new)),
-                        _ => format!("{field}: {}", plain(change)),
-                    })
+                    .map(
+                        |(field, change)| match change.as_array().map(Vec::as_slice) {
+                            Some([old, new]) => format!("{field}: {} → {}", plain(old), plain(new)),
+                            _ => format!("{field}: {}", plain(change)),
+                        },
+                    )
                     .collect::<Vec<_>>()
                     .join("、")
             })
@@ -124,8 +126,15 @@ async fn add_note(
     CsrfForm(page, form): CsrfForm<NoteForm>,
 ) -> Result<Redirect, PageError> {
     let actor = Actor::user(&page.user);
-    tasks::add_note(&state.db, &actor, id, form.version.if_match(), &form.body, state.clock.now())
-        .await?;
+    tasks::add_note(
+        &state.db,
+        &actor,
+        id,
+        form.version.if_match(),
+        &form.body,
+        state.clock.now(),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/tasks/{id}")))
 }
 
@@ -142,8 +151,15 @@ async fn complete(
     CsrfForm(page, form): CsrfForm<CompleteForm>,
 ) -> Result<Redirect, PageError> {
     let actor = Actor::user(&page.user);
-    tasks::complete(&state.db, &actor, id, form.version.if_match(), &form.note, state.clock.now())
-        .await?;
+    tasks::complete(
+        &state.db,
+        &actor,
+        id,
+        form.version.if_match(),
+        &form.note,
+        state.clock.now(),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/tasks/{id}")))
 }
 
@@ -153,6 +169,14 @@ async fn reopen(
     CsrfForm(SecretariatPage(page), form): CsrfForm<Versioned, SecretariatPage>,
 ) -> Result<Redirect, PageError> {
     let actor = Actor::user(&page.user);
-    tasks::reopen(&state.db, &actor, id, form.if_match(), None, state.clock.now()).await?;
+    tasks::reopen(
+        &state.db,
+        &actor,
+        id,
+        form.if_match(),
+        None,
+        state.clock.now(),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/tasks/{id}")))
 }

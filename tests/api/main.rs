@@ -4,6 +4,7 @@ mod helpers;
 mod accounts;
 mod fuzz_json;
 mod health;
+mod import;
 mod migrations;
 mod roles;
 mod startup;
