@@ -9,4 +9,6 @@ pub mod departments;
 pub mod domain;
 pub mod entities;
 pub mod http;
+pub mod mail;
 pub mod minutes;
+pub mod reminders;

@@ -1,5 +1,6 @@
 //! The `shukudai` command line.
 mod accounts;
+mod remind;
 mod serve;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -39,6 +40,8 @@ enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(accounts::UserCommand),
+    /// Plan the reminders due now (or --at) and queue and send them; --dry-run prints them.
+    Remind(remind::RemindArgs),
 }
 
 /// Runs the command; errors are printed as one line and turned into an exit code.
@@ -65,6 +68,7 @@ pub fn run() -> ExitCode {
             Command::Migrate => serve::migrate(settings).await,
             Command::Department(command) => accounts::department(settings, command).await,
             Command::User(command) => accounts::user(settings, command).await,
+            Command::Remind(args) => remind::remind(settings, args).await,
         }
     });
     match result {

@@ -3,7 +3,9 @@ pub mod auth;
 mod departments;
 pub mod error;
 mod health;
+mod one_click;
 mod openapi;
+mod outbox;
 
 use std::{net::SocketAddr, sync::Arc};
 
@@ -12,7 +14,13 @@ use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
-use crate::{auth::UserStore, clock::Clock, config::Settings, departments::Departments};
+use crate::{
+    auth::UserStore,
+    clock::Clock,
+    config::Settings,
+    departments::Departments,
+    mail::{Mailer, UnconfiguredMailer},
+};
 
 pub use error::{ApiError, ApiJson, ApiQuery, FieldError};
 
@@ -22,6 +30,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
+    /// Sends the reminder outbox; [`UnconfiguredMailer`] until `with_mailer`.
+    pub mailer: Arc<dyn Mailer>,
 }
 
 impl AppState {
@@ -30,7 +40,13 @@ impl AppState {
             db,
             settings,
             clock,
+            mailer: Arc::new(UnconfiguredMailer),
         }
+    }
+
+    pub fn with_mailer(mut self, mailer: Arc<dyn Mailer>) -> Self {
+        self.mailer = mailer;
+        self
     }
 
     pub fn users(&self) -> UserStore {
@@ -46,9 +62,11 @@ pub fn router(state: AppState) -> Router {
     let max_upload = state.settings.server.max_upload_bytes;
     let api = Router::new()
         .merge(auth::router())
-        .merge(departments::router());
+        .merge(departments::router())
+        .merge(outbox::router());
     Router::new()
         .merge(health::router())
+        .merge(one_click::router())
         .nest("/api/v1", api)
         .merge(openapi::router())
         .layer(DefaultBodyLimit::max(max_upload))

@@ -16,8 +16,10 @@ use super::AppState;
         super::auth::me,
         super::departments::list,
         super::departments::create,
+        super::outbox::list,
+        super::outbox::retry,
     ),
-    tags((name = "auth"), (name = "departments"), (name = "health"))
+    tags((name = "auth"), (name = "departments"), (name = "health"), (name = "reminders"))
 )]
 pub struct ApiDoc;
 

@@ -5,3 +5,6 @@ mod accounts;
 mod health;
 mod migrations;
 mod startup;
+mod reminders;
+mod smtp_sink;
+mod one_click;
