@@ -26,7 +26,10 @@ const DEPARTMENTS: usize = 300;
 async fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut settings = Settings::defaults().expect("defaults");
-    settings.database.url = format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display());
+    settings.database.url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("bench.db").display()
+    );
     settings.database.max_connections = 5;
     let db = db::connect_and_migrate(&settings.database)
         .await
@@ -142,7 +145,8 @@ async fn seed(db: &sea_orm::DatabaseConnection, now: chrono::DateTime<Utc>) {
     .await
     .expect("body")
     .last_insert_id;
-    let date = |d: i64| NaiveDate::from_ymd_opt(2026, 11, 23).expect("date") + chrono::Duration::days(d);
+    let date =
+        |d: i64| NaiveDate::from_ymd_opt(2026, 11, 23).expect("date") + chrono::Duration::days(d);
     let mut meetings = Vec::new();
     for (i, (offset, status)) in [(-14, "held"), (7, "scheduled")].into_iter().enumerate() {
         meetings.push(meeting::ActiveModel {
@@ -171,7 +175,9 @@ async fn seed(db: &sea_orm::DatabaseConnection, now: chrono::DateTime<Utc>) {
             meeting_id: Set(1),
             minutes_id: Set(None),
             status: Set("open".to_owned()),
-            summary: Set(format!("宿題その{i}：区内の施設の利用状況を調査し、次回会議で報告すること")),
+            summary: Set(format!(
+                "宿題その{i}：区内の施設の利用状況を調査し、次回会議で報告すること"
+            )),
             kind: Set("request".to_owned()),
             speaker: Set(None),
             confidence: Set(1.0),
@@ -198,7 +204,13 @@ async fn seed(db: &sea_orm::DatabaseConnection, now: chrono::DateTime<Utc>) {
         }
     }
     if !batch.is_empty() {
-        task::Entity::insert_many(batch).exec(db).await.expect("tasks");
+        task::Entity::insert_many(batch)
+            .exec(db)
+            .await
+            .expect("tasks");
     }
-    assert_eq!(task::Entity::find().count(db).await.expect("count"), TASKS as u64);
+    assert_eq!(
+        task::Entity::find().count(db).await.expect("count"),
+        TASKS as u64
+    );
 }

@@ -22,8 +22,13 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_table(Table::drop().table(OneClickUse::Table).if_exists().to_owned())
-            .await
+        m.drop_table(
+            Table::drop()
+                .table(OneClickUse::Table)
+                .if_exists()
+                .to_owned(),
+        )
+        .await
     }
 }
 

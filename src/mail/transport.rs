@@ -81,7 +81,13 @@ impl Mailer for FileMailer {
             let name: String = mail
                 .message_id
                 .chars()
-                .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
                 .collect();
             let path = self.dir.join(format!("{name}.eml"));
             tokio::fs::write(&path, message.formatted()).await?;

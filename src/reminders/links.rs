@@ -74,7 +74,12 @@ impl LinkSigner {
     /// The key from `security.secret_key`, or the one generated once and kept in
     /// `app_secret` (every instance sharing the database agrees on it).
     pub async fn load(db: &impl ConnectionTrait, settings: &Settings) -> Result<Self, DbErr> {
-        if let Some(key) = settings.security.secret_key.as_deref().filter(|k| !k.is_empty()) {
+        if let Some(key) = settings
+            .security
+            .secret_key
+            .as_deref()
+            .filter(|k| !k.is_empty())
+        {
             return Ok(Self::new(key.as_bytes()));
         }
         if let Some(row) = app_secret::Entity::find_by_id(SECRET_NAME).one(db).await? {

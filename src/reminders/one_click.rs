@@ -2,8 +2,8 @@
 //! done with it (POST, one transaction).
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, ExprTrait,
-    QueryFilter, Set, TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    ExprTrait, QueryFilter, Set, TransactionTrait, sea_query::Expr,
 };
 
 use super::{
@@ -143,8 +143,14 @@ pub async fn complete_task(
     let note_value = (!note.is_empty()).then(|| note.to_owned());
     let result = task::Entity::update_many()
         .col_expr(task::Column::Status, Expr::value("done"))
-        .col_expr(task::Column::Version, Expr::col(task::Column::Version).add(1))
-        .col_expr(task::Column::CompletionNote, Expr::value(note_value.clone()))
+        .col_expr(
+            task::Column::Version,
+            Expr::col(task::Column::Version).add(1),
+        )
+        .col_expr(
+            task::Column::CompletionNote,
+            Expr::value(note_value.clone()),
+        )
         .col_expr(task::Column::CompletedAt, Expr::value(Some(now)))
         .col_expr(task::Column::UpdatedAt, Expr::value(now))
         .filter(task::Column::Id.eq(task_id))

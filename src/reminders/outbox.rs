@@ -6,8 +6,8 @@ use chrono::{DateTime, Duration, Utc};
 use futures::StreamExt;
 use rand::RngCore;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    ExprTrait, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, ExprTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
     sea_query::{Expr, LockBehavior, LockType},
 };
 use serde::Serialize;
@@ -263,7 +263,10 @@ async fn send_one(
                 "sending a reminder failed"
             );
             let update = outbox::Entity::update_many()
-                .col_expr(outbox::Column::LastError, Expr::value(Some(error.to_string())))
+                .col_expr(
+                    outbox::Column::LastError,
+                    Expr::value(Some(error.to_string())),
+                )
                 .col_expr(
                     outbox::Column::LeaseUntil,
                     Expr::value(Option::<DateTime<Utc>>::None),
@@ -288,7 +291,10 @@ async fn send_one(
     };
     let result = update.filter(ours).exec(db).await?;
     if result.rows_affected == 0 {
-        tracing::warn!(outbox_id = row.id, "lease lost while sending; left to its new owner");
+        tracing::warn!(
+            outbox_id = row.id,
+            "lease lost while sending; left to its new owner"
+        );
         return Ok(Outcome::Lost);
     }
     Ok(outcome)

@@ -94,8 +94,8 @@ pub fn iso_week_label(date: NaiveDate) -> String {
 /// `catch_up_hours` old (at least five minutes, so a normal tick never misses it).
 pub fn weekly_fire(settings: &Settings, now: DateTime<Utc>) -> Option<DateTime<Tz>> {
     let tz = settings.reminders.timezone;
-    let window = Duration::hours(i64::from(settings.reminders.catch_up_hours))
-        .max(Duration::minutes(5));
+    let window =
+        Duration::hours(i64::from(settings.reminders.catch_up_hours)).max(Duration::minutes(5));
     let start = (now - window - Duration::seconds(1)).with_timezone(&tz);
     settings
         .reminders
@@ -150,8 +150,11 @@ impl Snapshot {
     }
 
     fn secretariat(&self) -> Option<&department::Model> {
-        let mut all: Vec<&department::Model> =
-            self.departments.values().filter(|d| d.is_secretariat).collect();
+        let mut all: Vec<&department::Model> = self
+            .departments
+            .values()
+            .filter(|d| d.is_secretariat)
+            .collect();
         all.sort_by_key(|d| d.id);
         all.first().copied()
     }

@@ -30,7 +30,10 @@ async fn token_from_mail(app: &TestApp, seed: &Seed, task: i32) -> String {
         .into_iter()
         .find(|m| m.to == ["kumin@example.jp"] && m.subject.contains("未完了の宿題"))
         .expect("weekly mail to 区民部");
-    let base = format!("{}/act/", app.settings.server.public_url.trim_end_matches('/'));
+    let base = format!(
+        "{}/act/",
+        app.settings.server.public_url.trim_end_matches('/')
+    );
     let marker = format!("/tasks/{task}\n");
     let after = mail.text.split(&marker).nth(1).expect("task in mail");
     let line = after
@@ -77,7 +80,10 @@ async fn valid_link_completes_once(app: TestApp) {
 
     let (status, page) = get_act(&app, &token).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains(T_NEXT) && page.contains("完了にする"), "{page}");
+    assert!(
+        page.contains(T_NEXT) && page.contains("完了にする"),
+        "{page}"
+    );
     // GET changes nothing.
     let (status, _) = get_act(&app, &token).await;
     assert_eq!(status, StatusCode::OK);
@@ -89,7 +95,10 @@ async fn valid_link_completes_once(app: TestApp) {
     let row = task_row(&app, seed.t_next).await;
     assert_eq!(row.status, "done");
     assert_eq!(row.version, 2);
-    assert_eq!(row.completion_note.as_deref(), Some("対策案を庁議に報告済み"));
+    assert_eq!(
+        row.completion_note.as_deref(),
+        Some("対策案を庁議に報告済み")
+    );
     assert!(row.completed_at.is_some());
     let events = task_event::Entity::find()
         .filter(task_event::Column::TaskId.eq(seed.t_next))
@@ -99,7 +108,10 @@ async fn valid_link_completes_once(app: TestApp) {
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].action, "complete");
     assert_eq!(events[0].actor_label, "ワンクリック (区民部)");
-    assert_eq!(events[0].changes["status"], serde_json::json!(["open", "done"]));
+    assert_eq!(
+        events[0].changes["status"],
+        serde_json::json!(["open", "done"])
+    );
 
     // Used: refused, on GET and POST.
     let (status, page) = get_act(&app, &token).await;
@@ -145,7 +157,10 @@ async fn expired_tampered_and_wrong_department_are_refused(app: TestApp) {
     let fresh = signer.done_token(seed.t_later, seed.kumin, app.clock_now());
     assert_eq!(get_act(&app, &fresh).await.0, StatusCode::OK);
     task::Entity::update_many()
-        .col_expr(task::Column::OwnerDepartmentId, Expr::value(Some(seed.kyoiku)))
+        .col_expr(
+            task::Column::OwnerDepartmentId,
+            Expr::value(Some(seed.kyoiku)),
+        )
         .filter(task::Column::Id.eq(seed.t_later))
         .exec(&app.db)
         .await

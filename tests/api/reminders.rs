@@ -55,7 +55,11 @@ pub async fn seed_week(app: &TestApp) -> Seed {
     app.set_recipient_locale("teacher@example.jp", "en").await;
     let kankyo = app.add_department("環境部", &[], &[]).await;
     let secretariat = app
-        .add_department("政策経営部情報管理課", &["事務局"], &["jimukyoku@example.jp"])
+        .add_department(
+            "政策経営部情報管理課",
+            &["事務局"],
+            &["jimukyoku@example.jp"],
+        )
         .await;
     let body = app.seed_body("本部会議").await;
     let held = app
@@ -71,13 +75,25 @@ pub async fn seed_week(app: &TestApp) -> Seed {
         .seed_open_task(held, kumin, T_LATER, Some(ymd(2027, 1, 31)), None)
         .await;
     let t_next = app
-        .seed_open_task(held, kumin, T_NEXT, Some(ymd(2026, 11, 30)), Some(next_meeting))
+        .seed_open_task(
+            held,
+            kumin,
+            T_NEXT,
+            Some(ymd(2026, 11, 30)),
+            Some(next_meeting),
+        )
         .await;
     let t_edu = app
         .seed_open_task(held, kyoiku, T_EDU, Some(ymd(2026, 11, 20)), None)
         .await;
-    app.seed_open_task(held, kankyo, "ごみ収集の見直し", Some(ymd(2026, 11, 30)), None)
-        .await;
+    app.seed_open_task(
+        held,
+        kankyo,
+        "ごみ収集の見直し",
+        Some(ymd(2026, 11, 30)),
+        None,
+    )
+    .await;
     Seed {
         kumin,
         kyoiku,
@@ -185,14 +201,23 @@ async fn seeded_week_sends_the_right_mails(app: TestApp) {
         .await
         .expect("tick");
     assert_eq!(report.sent.sent, 8, "{report:?}");
-    assert_eq!(report.planned.skipped_no_recipients.len(), 2, "環境部 weekly + pre-meeting");
+    assert_eq!(
+        report.planned.skipped_no_recipients.len(),
+        2,
+        "環境部 weekly + pre-meeting"
+    );
 
     let keys: Vec<String> = outbox_rows(&app)
         .await
         .into_iter()
         .map(|r| {
             assert_eq!(r.status, SENT);
-            assert!(r.smtp_response.as_deref().unwrap_or_default().starts_with("250"));
+            assert!(
+                r.smtp_response
+                    .as_deref()
+                    .unwrap_or_default()
+                    .starts_with("250")
+            );
             r.dedupe_key
         })
         .collect();
@@ -203,19 +228,30 @@ async fn seeded_week_sends_the_right_mails(app: TestApp) {
         format!("weekly:2026-W48:dept:{}:en", seed.kyoiku),
         format!("premeeting:meeting:{m}:2026-11-30:d7:dept:{}", seed.kumin),
         format!("premeeting:meeting:{m}:2026-11-30:d7:dept:{}", seed.kyoiku),
-        format!("premeeting:meeting:{m}:2026-11-30:d7:dept:{}:en", seed.kyoiku),
+        format!(
+            "premeeting:meeting:{m}:2026-11-30:d7:dept:{}:en",
+            seed.kyoiku
+        ),
         format!("premeeting:meeting:{m}:2026-11-30:d7:secretariat"),
         "escalation:2026-11-23".to_owned(),
     ] {
         assert!(keys.contains(&expected), "{expected} in {keys:?}");
     }
-    assert!(!keys.iter().any(|k| k.contains(&format!("dept:{}", seed.kankyo))));
+    assert!(
+        !keys
+            .iter()
+            .any(|k| k.contains(&format!("dept:{}", seed.kankyo)))
+    );
 
     let mails = parse_all(&sink);
     assert_eq!(mails.len(), 8);
     for mail in &mails {
         assert!(mail.mime_version, "MIME-Version header");
-        assert!(mail.message_id.starts_with("shukudai."), "{}", mail.message_id);
+        assert!(
+            mail.message_id.starts_with("shukudai."),
+            "{}",
+            mail.message_id
+        );
         assert!(mail.message_id.ends_with("@city.example.jp"));
         assert!(!mail.html.is_empty(), "HTML alternative");
         assert!(!mail.text.contains("List-Unsubscribe"));
@@ -228,13 +264,20 @@ async fn seeded_week_sends_the_right_mails(app: TestApp) {
         .iter()
         .find(|m| m.subject.contains("未完了の宿題"))
         .expect("weekly to 区民部");
-    assert_eq!(weekly.subject, "【宿題】区民部 未完了の宿題 3件（2026-W48）");
+    assert_eq!(
+        weekly.subject,
+        "【宿題】区民部 未完了の宿題 3件（2026-W48）"
+    );
     let (a, b, c) = (
         weekly.text.find(T_OVERDUE).expect("overdue item"),
         weekly.text.find(T_NEXT).expect("next-meeting item"),
         weekly.text.find(T_LATER).expect("later item"),
     );
-    assert!(a < b && b < c, "overdue, next meeting, rest:\n{}", weekly.text);
+    assert!(
+        a < b && b < c,
+        "overdue, next meeting, rest:\n{}",
+        weekly.text
+    );
     assert!(weekly.text.contains("【期限超過】1件"));
     assert!(weekly.text.contains("22日超過"));
     assert!(weekly.text.contains("第12回本部会議 2026-11-30"));
@@ -255,7 +298,11 @@ async fn seeded_week_sends_the_right_mails(app: TestApp) {
         3,
         "one one-click link per item"
     );
-    assert!(weekly.text.contains("お問い合わせは 事務局 までご連絡ください"));
+    assert!(
+        weekly
+            .text
+            .contains("お問い合わせは 事務局 までご連絡ください")
+    );
     assert!(weekly.html.contains("<h2>期限超過（1件）</h2>"));
 
     // 区民部 before the meeting: the overdue and the next-meeting items, not the later one.
@@ -292,7 +339,10 @@ async fn seeded_week_sends_the_right_mails(app: TestApp) {
     assert!(escalation.text.contains(T_OVERDUE));
     assert!(escalation.text.contains("担当: 区民部"));
     assert!(!escalation.text.contains(T_EDU));
-    assert!(!escalation.text.contains("/act/"), "no one-click links to the secretariat");
+    assert!(
+        !escalation.text.contains("/act/"),
+        "no one-click links to the secretariat"
+    );
     let summary = secretariat
         .iter()
         .find(|m| m.subject.contains("事務局】"))
@@ -316,7 +366,11 @@ async fn same_tick_twice_sends_once(app: TestApp) {
         let again = reminders::tick(&app.db, &mailer, &settings, later)
             .await
             .expect("tick again");
-        assert!(again.planned.queued.is_empty(), "{:?}", again.planned.queued);
+        assert!(
+            again.planned.queued.is_empty(),
+            "{:?}",
+            again.planned.queued
+        );
         assert_eq!(again.sent.sent, 0);
     }
     // Even with the scheduler's bookkeeping gone (e.g. restored backup), the
@@ -343,7 +397,10 @@ async fn dry_run_inserts_nothing(app: TestApp) {
         .await
         .expect("dry run");
     assert_eq!(dry.queued.len(), 8);
-    assert_eq!(outbox::Entity::find().count(&app.db).await.expect("count"), 0);
+    assert_eq!(
+        outbox::Entity::find().count(&app.db).await.expect("count"),
+        0
+    );
     assert_eq!(
         shukudai::entities::scheduler_run::Entity::find()
             .count(&app.db)
@@ -433,18 +490,30 @@ async fn failed_after_max_attempts_then_retry_on_demand(app: TestApp) {
     let id = failed[0]["id"].as_i64().expect("id");
 
     let response = app
-        .post_json(&format!("/api/v1/outbox/{id}/retry"), &token, &serde_json::json!({}))
+        .post_json(
+            &format!("/api/v1/outbox/{id}/retry"),
+            &token,
+            &serde_json::json!({}),
+        )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     let row: serde_json::Value = response.json().await.expect("json");
     assert_eq!(row["status"], "pending");
     assert_eq!(row["attempts"], 0);
     let response = app
-        .post_json(&format!("/api/v1/outbox/{id}/retry"), &token, &serde_json::json!({}))
+        .post_json(
+            &format!("/api/v1/outbox/{id}/retry"),
+            &token,
+            &serde_json::json!({}),
+        )
         .await;
     crate::helpers::expect_problem(response, StatusCode::CONFLICT).await;
     let response = app
-        .post_json("/api/v1/outbox/999999/retry", &token, &serde_json::json!({}))
+        .post_json(
+            "/api/v1/outbox/999999/retry",
+            &token,
+            &serde_json::json!({}),
+        )
         .await;
     crate::helpers::expect_problem(response, StatusCode::NOT_FOUND).await;
 
@@ -522,7 +591,11 @@ async fn weekly_boundary_is_monday_nine_in_tokyo(app: TestApp) {
     let report = plan_weekly(&app.db, &settings, jst(2026, 11, 23, 9, 0, 0))
         .await
         .expect("monday nine");
-    let keys: Vec<&str> = report.queued.iter().map(|m| m.dedupe_key.as_str()).collect();
+    let keys: Vec<&str> = report
+        .queued
+        .iter()
+        .map(|m| m.dedupe_key.as_str())
+        .collect();
     assert!(
         keys.contains(&format!("weekly:2026-W48:dept:{}", seed.kumin).as_str()),
         "{keys:?}"
@@ -557,7 +630,12 @@ async fn missed_weekly_is_caught_up_once_within_the_window(app: TestApp) {
     let report = plan_weekly(&app.db, &settings, jst(2026, 12, 7, 9, 0, 5))
         .await
         .expect("next week");
-    assert!(report.queued.iter().all(|m| m.dedupe_key.starts_with("weekly:2026-W50:")));
+    assert!(
+        report
+            .queued
+            .iter()
+            .all(|m| m.dedupe_key.starts_with("weekly:2026-W50:"))
+    );
     assert_eq!(report.queued.len(), 3);
 }
 
@@ -599,8 +677,9 @@ async fn rescheduled_meeting_gets_reminders_for_its_new_date(app: TestApp) {
     let report = plan_pre_meeting(&app.db, &settings, jst(2026, 11, 23, 9, 0, 0))
         .await
         .expect("d7 old date");
-    assert!(report.queued.iter().any(|q| q.dedupe_key
-        == format!("premeeting:meeting:{m}:2026-11-30:d7:dept:{}", seed.kumin)));
+    assert!(report.queued.iter().any(
+        |q| q.dedupe_key == format!("premeeting:meeting:{m}:2026-11-30:d7:dept:{}", seed.kumin)
+    ));
     // Postponed a week after the 7-day reminders were queued.
     app.reschedule_meeting(m, ymd(2026, 12, 7)).await;
     let report = plan_pre_meeting(&app.db, &settings, jst(2026, 11, 24, 9, 0, 0))
@@ -610,9 +689,15 @@ async fn rescheduled_meeting_gets_reminders_for_its_new_date(app: TestApp) {
     let report = plan_pre_meeting(&app.db, &settings, jst(2026, 11, 30, 9, 0, 0))
         .await
         .expect("d7 new date");
-    let keys: Vec<&str> = report.queued.iter().map(|q| q.dedupe_key.as_str()).collect();
+    let keys: Vec<&str> = report
+        .queued
+        .iter()
+        .map(|q| q.dedupe_key.as_str())
+        .collect();
     assert!(
-        keys.contains(&format!("premeeting:meeting:{m}:2026-12-07:d7:dept:{}", seed.kumin).as_str()),
+        keys.contains(
+            &format!("premeeting:meeting:{m}:2026-12-07:d7:dept:{}", seed.kumin).as_str()
+        ),
         "{keys:?}"
     );
     assert!(keys.contains(&format!("premeeting:meeting:{m}:2026-12-07:d7:secretariat").as_str()));
@@ -625,19 +710,18 @@ async fn rescheduled_meeting_gets_reminders_for_its_new_date(app: TestApp) {
     let report = plan_pre_meeting(&app.db, &settings, jst(2026, 12, 6, 9, 0, 0))
         .await
         .expect("d1");
-    assert!(
-        report
-            .queued
-            .iter()
-            .any(|q| q.dedupe_key == format!("premeeting:meeting:{m}:2026-12-07:d1:dept:{}", seed.kumin))
-    );
+    assert!(report.queued.iter().any(
+        |q| q.dedupe_key == format!("premeeting:meeting:{m}:2026-12-07:d1:dept:{}", seed.kumin)
+    ));
     // The day itself and after: nothing more.
     let report = plan_pre_meeting(&app.db, &settings, jst(2026, 12, 7, 9, 0, 0))
         .await
         .expect("day of");
     assert!(report.queued.is_empty());
     let count = outbox::Entity::find()
-        .filter(outbox::Column::DedupeKey.starts_with(&format!("premeeting:meeting:{m}:2026-12-07:d7")))
+        .filter(
+            outbox::Column::DedupeKey.starts_with(format!("premeeting:meeting:{m}:2026-12-07:d7")),
+        )
         .count(&app.db)
         .await
         .expect("count");
@@ -698,7 +782,12 @@ async fn two_instances_on_postgres_send_each_mail_once() {
         }
     }
     let received = parse_all(&sink);
-    assert_eq!(received.len(), 8, "{:?}", received.iter().map(|m| &m.subject).collect::<Vec<_>>());
+    assert_eq!(
+        received.len(),
+        8,
+        "{:?}",
+        received.iter().map(|m| &m.subject).collect::<Vec<_>>()
+    );
     let ids: std::collections::HashSet<&str> =
         received.iter().map(|m| m.message_id.as_str()).collect();
     assert_eq!(ids.len(), 8);

@@ -14,6 +14,7 @@ use tokio::{
 };
 
 #[derive(Debug, Clone)]
+#[allow(dead_code)] // fields for the scenarios that need them
 pub struct Received {
     pub mail_from: String,
     pub rcpt_to: Vec<String>,
@@ -53,6 +54,7 @@ impl SmtpSink {
         self.shared.received.lock().expect("lock").clone()
     }
 
+    #[allow(dead_code)]
     pub fn clear(&self) {
         self.shared.received.lock().expect("lock").clear();
     }
