@@ -105,10 +105,12 @@ pub fn render(
 ) -> Result<RenderedMail, TemplateError> {
     let lang = if locale == "en" { "en" } else { "ja" };
     let env = environment();
+    // Converted once, shared by the three renders.
+    let context = minijinja::Value::from_serialize(context);
     let one = |part: &str, ext: &str| -> Result<String, TemplateError> {
         let template = format!("{}/{part}.{lang}.{ext}", kind.as_str());
         env.get_template(&template)
-            .and_then(|t| t.render(context))
+            .and_then(|t| t.render(&context))
             .map_err(|source| TemplateError { template, source })
     };
     let subject = one("subject", "txt")?;

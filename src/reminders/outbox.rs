@@ -17,7 +17,7 @@ use crate::{
     config::Settings,
     db::is_postgres,
     entities::outbox,
-    mail::{Mailer, OutgoingMail, message_id_domain},
+    mail::{Delivery, MailError, Mailer, OutgoingMail, message_id_domain},
 };
 
 pub const PENDING: &str = "pending";
@@ -122,76 +122,57 @@ fn claimable(now: DateTime<Utc>) -> Condition {
         )
 }
 
-/// Claims up to `limit` due rows: sets them `sending` with a lease and counts the
-/// attempt. PostgreSQL: `FOR UPDATE SKIP LOCKED`, so concurrent senders take
-/// disjoint rows; SQLite (one writer): a conditional UPDATE per row.
+/// Claims up to `limit` due rows in one transaction: sets them `sending` with a
+/// lease and counts the attempt. PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED`, so
+/// concurrent senders take disjoint rows. SQLite has a single writer: the
+/// conditional UPDATE runs on the snapshot the SELECT read (a concurrent writer
+/// makes the transaction fail instead of double-claiming).
 pub async fn claim(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<outbox::Model>, DbErr> {
     let lease_until = now + LEASE;
-    let mut claimed = Vec::new();
+    let txn = db.begin().await?;
+    let mut select = outbox::Entity::find()
+        .filter(claimable(now))
+        .order_by_asc(outbox::Column::NextAttemptAt)
+        .order_by_asc(outbox::Column::Id)
+        .limit(limit);
     if is_postgres(db) {
-        let txn = db.begin().await?;
-        let rows = outbox::Entity::find()
-            .filter(claimable(now))
-            .order_by_asc(outbox::Column::NextAttemptAt)
-            .order_by_asc(outbox::Column::Id)
-            .limit(limit)
-            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
-            .all(&txn)
-            .await?;
-        if rows.is_empty() {
-            return Ok(claimed);
-        }
-        let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
-        outbox::Entity::update_many()
-            .col_expr(outbox::Column::Status, Expr::value(SENDING))
-            .col_expr(outbox::Column::LeaseUntil, Expr::value(lease_until))
-            .col_expr(
-                outbox::Column::Attempts,
-                Expr::col(outbox::Column::Attempts).add(1),
-            )
-            .filter(outbox::Column::Id.is_in(ids))
-            .exec(&txn)
-            .await?;
-        txn.commit().await?;
-        for mut row in rows {
+        select = select.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let rows = select.all(&txn).await?;
+    if rows.is_empty() {
+        return Ok(rows);
+    }
+    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let result = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value(SENDING))
+        .col_expr(outbox::Column::LeaseUntil, Expr::value(lease_until))
+        .col_expr(
+            outbox::Column::Attempts,
+            Expr::col(outbox::Column::Attempts).add(1),
+        )
+        .filter(outbox::Column::Id.is_in(ids.clone()))
+        .filter(claimable(now))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected != ids.len() as u64 {
+        // Someone else changed them meanwhile: leave this round to them.
+        txn.rollback().await?;
+        return Ok(Vec::new());
+    }
+    txn.commit().await?;
+    Ok(rows
+        .into_iter()
+        .map(|mut row| {
             row.status = SENDING.to_owned();
             row.lease_until = Some(lease_until);
             row.attempts += 1;
-            claimed.push(row);
-        }
-    } else {
-        let rows = outbox::Entity::find()
-            .filter(claimable(now))
-            .order_by_asc(outbox::Column::NextAttemptAt)
-            .order_by_asc(outbox::Column::Id)
-            .limit(limit)
-            .all(db)
-            .await?;
-        for mut row in rows {
-            let result = outbox::Entity::update_many()
-                .col_expr(outbox::Column::Status, Expr::value(SENDING))
-                .col_expr(outbox::Column::LeaseUntil, Expr::value(lease_until))
-                .col_expr(
-                    outbox::Column::Attempts,
-                    Expr::col(outbox::Column::Attempts).add(1),
-                )
-                .filter(outbox::Column::Id.eq(row.id))
-                .filter(claimable(now))
-                .exec(db)
-                .await?;
-            if result.rows_affected == 1 {
-                row.status = SENDING.to_owned();
-                row.lease_until = Some(lease_until);
-                row.attempts += 1;
-                claimed.push(row);
-            }
-        }
-    }
-    Ok(claimed)
+            row
+        })
+        .collect())
 }
 
 pub fn outgoing(settings: &Settings, row: &outbox::Model) -> OutgoingMail {
@@ -223,15 +204,14 @@ enum Outcome {
     Lost,
 }
 
-async fn send_one(
-    db: &DatabaseConnection,
-    mailer: &dyn Mailer,
+/// Records the outcome of sending `row` (claimed by us with `row.attempts`).
+async fn record(
+    db: &impl ConnectionTrait,
     settings: &Settings,
-    row: outbox::Model,
+    row: &outbox::Model,
+    result: Result<Delivery, MailError>,
     now: DateTime<Utc>,
 ) -> Result<Outcome, DbErr> {
-    let mail = outgoing(settings, &row);
-    let result = mailer.send(&mail).await;
     let ours = Condition::all()
         .add(outbox::Column::Id.eq(row.id))
         .add(outbox::Column::Status.eq(SENDING))
@@ -300,7 +280,8 @@ async fn send_one(
     Ok(outcome)
 }
 
-/// Claims and sends every row due at `now`; failures are rescheduled with
+/// Claims and sends every row due at `now`, a batch at a time (sends in parallel,
+/// outcomes recorded in one transaction per batch); failures are rescheduled with
 /// exponential backoff, and after `reminders.max_attempts` marked `failed`.
 pub async fn send_due(
     db: &DatabaseConnection,
@@ -314,19 +295,26 @@ pub async fn send_due(
         if rows.is_empty() {
             break;
         }
-        let outcomes: Vec<Result<Outcome, DbErr>> = futures::stream::iter(rows)
-            .map(|row| send_one(db, mailer, settings, row, now))
-            .buffer_unordered(CONCURRENCY)
-            .collect()
-            .await;
-        for outcome in outcomes {
-            match outcome? {
+        let results: Vec<(outbox::Model, Result<Delivery, MailError>)> =
+            futures::stream::iter(rows)
+                .map(|row| async move {
+                    let mail = outgoing(settings, &row);
+                    let result = mailer.send(&mail).await;
+                    (row, result)
+                })
+                .buffer_unordered(CONCURRENCY)
+                .collect()
+                .await;
+        let txn = db.begin().await?;
+        for (row, result) in results {
+            match record(&txn, settings, &row, result, now).await? {
                 Outcome::Sent => report.sent += 1,
                 Outcome::Retried => report.retried += 1,
                 Outcome::Failed => report.failed += 1,
                 Outcome::Lost => {}
             }
         }
+        txn.commit().await?;
     }
     Ok(report)
 }

@@ -106,6 +106,19 @@ pub fn weekly_fire(settings: &Settings, now: DateTime<Utc>) -> Option<DateTime<T
         .last()
 }
 
+#[derive(Serialize)]
+struct WeeklyContext<'a> {
+    department: &'a str,
+    week: &'a str,
+    today: &'a str,
+    total: usize,
+    overdue: &'a [ItemView],
+    due_next: &'a [ItemView],
+    rest: &'a [ItemView],
+    next_meeting: Option<&'a MeetingView>,
+    contact: &'a str,
+}
+
 /// Everything the planner reads, loaded once per run.
 struct Snapshot {
     departments: HashMap<i32, department::Model>,
@@ -234,7 +247,7 @@ async fn existing_keys(
 /// One mail per locale group of `department_id`'s recipients (`ja` keeps the
 /// base key; another locale appends `:en`).
 #[allow(clippy::too_many_arguments)]
-fn mails_for_recipients(
+fn mails_for_recipients<C: Serialize>(
     report: &mut PlanReport,
     snapshot: &Snapshot,
     existing: &HashSet<String>,
@@ -242,7 +255,7 @@ fn mails_for_recipients(
     kind: MailKind,
     department_id: i32,
     items: usize,
-    context: &impl Fn(&str) -> serde_json::Value,
+    context: &impl Fn(&str) -> C,
 ) -> Result<(), ReminderError> {
     let Some(recipients) = snapshot
         .recipients
@@ -417,18 +430,17 @@ pub async fn compose_weekly(
             date: m.held_on.to_string(),
             starts_at: m.starts_at.clone(),
         });
-        let context = |_locale: &str| {
-            serde_json::json!({
-                "department": name,
-                "week": week,
-                "today": today.to_string(),
-                "total": total,
-                "overdue": overdue,
-                "due_next": due_next,
-                "rest": rest,
-                "next_meeting": next_view,
-                "contact": settings.mail.contact,
-            })
+        let today = today.to_string();
+        let context = |_locale: &str| WeeklyContext {
+            department: &name,
+            week,
+            today: &today,
+            total,
+            overdue: &overdue,
+            due_next: &due_next,
+            rest: &rest,
+            next_meeting: next_view.as_ref(),
+            contact: &settings.mail.contact,
         };
         mails_for_recipients(
             &mut report,
