@@ -8,3 +8,4 @@ mod one_click;
 mod reminders;
 mod smtp_sink;
 mod startup;
+mod reminders_cli;

@@ -769,8 +769,9 @@ async fn two_instances_on_postgres_send_each_mail_once() {
                 let mailer = smtp_mailer(&settings);
                 handles.push(tokio::spawn(async move {
                     let at = now + Duration::seconds(round);
-                    // Planning may lose a race on the scheduler row; sending never doubles.
-                    let _ = reminders::tick(&pool, &mailer, &settings, at).await;
+                    reminders::tick(&pool, &mailer, &settings, at)
+                        .await
+                        .expect("tick");
                     reminders::send_due(&pool, &mailer, &settings, at)
                         .await
                         .expect("send")
