@@ -6,6 +6,6 @@ mod health;
 mod migrations;
 mod one_click;
 mod reminders;
+mod reminders_cli;
 mod smtp_sink;
 mod startup;
-mod reminders_cli;

@@ -18,7 +18,10 @@ fn remind(app: &TestApp, sink: &SmtpSink, args: &[&str]) -> Command {
         .env("SHUKUDAI__DATABASE__URL", &app.db_url)
         .env("SHUKUDAI__MAIL__TRANSPORT", "smtp")
         .env("SHUKUDAI__MAIL__SMTP_URL", sink.url())
-        .env("SHUKUDAI__MAIL__FROM", "shukudai <shukudai@city.example.jp>")
+        .env(
+            "SHUKUDAI__MAIL__FROM",
+            "shukudai <shukudai@city.example.jp>",
+        )
         .env("RUST_LOG", "warn");
     command
 }
@@ -44,7 +47,10 @@ async fn remind_dry_run_prints_then_remind_sends() {
     assert!(stdout.contains(&format!("weekly:2026-W48:dept:{}\tweekly", seed.kumin)));
     assert!(stdout.contains("escalation:2026-11-23\tescalation"));
     assert!(stdout.contains("環境部: no recipients"));
-    assert_eq!(outbox::Entity::find().count(&app.db).await.expect("count"), 0);
+    assert_eq!(
+        outbox::Entity::find().count(&app.db).await.expect("count"),
+        0
+    );
     assert!(sink.received().is_empty());
 
     let output = remind(&app, &sink, &["--at", at])
@@ -54,7 +60,10 @@ async fn remind_dry_run_prints_then_remind_sends() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}");
     assert!(stdout.contains("# queued 8 mail(s)"), "{stdout}");
-    assert!(stdout.contains("# sent 8, to retry 0, failed 0"), "{stdout}");
+    assert!(
+        stdout.contains("# sent 8, to retry 0, failed 0"),
+        "{stdout}"
+    );
     assert_eq!(parse_all(&sink).len(), 8);
 
     // Again at the same instant: nothing new.
