@@ -376,3 +376,17 @@ pub async fn list(
         .all(db)
         .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        assert_eq!(backoff(1), Duration::minutes(1));
+        assert_eq!(backoff(2), Duration::minutes(2));
+        assert_eq!(backoff(4), Duration::minutes(8));
+        assert_eq!(backoff(30), Duration::hours(6));
+        assert_eq!(backoff(0), Duration::minutes(1));
+    }
+}

@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::{ReminderError, links::LinkSigner, outbox};
 use crate::{
     config::Settings,
-    entities::{department, department_recipient, meeting, scheduler_run, task},
+    entities::{body, department, department_recipient, meeting, scheduler_run, task},
     mail::{MailKind, render},
 };
 
@@ -588,7 +588,12 @@ pub async fn compose_pre_meeting(
                 "items": tasks.iter().map(|t| builder.view(t, false, false)).collect::<Vec<_>>(),
             }));
         }
-        let secretariat = snapshot.secretariat().map(|d| d.id);
+        // The body's own secretariat when it names one, else the 事務局 department.
+        let secretariat = body::Entity::find_by_id(m.body_id)
+            .one(db)
+            .await?
+            .and_then(|b| b.secretariat_department_id)
+            .or_else(|| snapshot.secretariat().map(|d| d.id));
         match secretariat {
             Some(secretariat_id) => {
                 let total = due.len();
@@ -713,4 +718,35 @@ pub async fn plan_all(
     report.extend(plan_pre_meeting_with(db, settings, now, mode).await?);
     report.extend(plan_escalations_with(db, settings, now, mode).await?);
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_pick_the_latest_crossed() {
+        let days = [7, 1];
+        assert_eq!(pre_meeting_threshold(&days, 8), None);
+        assert_eq!(pre_meeting_threshold(&days, 7), Some(7));
+        assert_eq!(pre_meeting_threshold(&days, 5), Some(7));
+        assert_eq!(pre_meeting_threshold(&days, 2), Some(7));
+        assert_eq!(pre_meeting_threshold(&days, 1), Some(1));
+        assert_eq!(pre_meeting_threshold(&days, 0), None);
+        assert_eq!(pre_meeting_threshold(&[], 3), None);
+    }
+
+    #[test]
+    fn default_cron_fires_monday_nine_tokyo() {
+        let settings = Settings::defaults().expect("defaults");
+        let at = |s: &str| {
+            DateTime::parse_from_rfc3339(s)
+                .expect("instant")
+                .with_timezone(&Utc)
+        };
+        assert!(weekly_fire(&settings, at("2026-11-23T08:59:59+09:00")).is_none());
+        let fire = weekly_fire(&settings, at("2026-11-23T09:00:00+09:00")).expect("fires");
+        assert_eq!(fire.to_rfc3339(), "2026-11-23T09:00:00+09:00");
+        assert!(weekly_fire(&settings, at("2026-11-24T09:00:01+09:00")).is_none());
+    }
 }
