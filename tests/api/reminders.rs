@@ -796,3 +796,31 @@ async fn two_instances_on_postgres_send_each_mail_once() {
     assert_eq!(rows.len(), 8);
     assert!(rows.iter().all(|r| r.status == SENT && r.attempts == 1));
 }
+
+/// `mail.transport = "file"` writes one parseable `.eml` per mail into `mail.file_dir`.
+#[tokio::test]
+async fn file_transport_writes_eml_files() {
+    let app = TestApp::spawn(crate::helpers::Backend::Sqlite).await;
+    seed_week(&app).await;
+    let mut settings = (*app.settings).clone();
+    settings.mail.transport = MailTransportKind::File;
+    let mailer = shukudai::mail::from_settings(&settings.mail).expect("file mailer");
+    let report = reminders::tick(&app.db, mailer.as_ref(), &settings, monday_nine())
+        .await
+        .expect("tick");
+    assert_eq!(report.sent.sent, 8);
+    let mut subjects = Vec::new();
+    for entry in std::fs::read_dir(&settings.mail.file_dir).expect("mail dir") {
+        let path = entry.expect("entry").path();
+        assert_eq!(path.extension().and_then(|e| e.to_str()), Some("eml"));
+        let raw = std::fs::read(&path).expect("read eml");
+        let message = MessageParser::default().parse(&raw).expect("parse eml");
+        subjects.push(message.subject().unwrap_or_default().to_owned());
+    }
+    assert_eq!(subjects.len(), 8);
+    assert!(
+        subjects
+            .iter()
+            .any(|s| s == "【宿題】区民部 未完了の宿題 3件（2026-W48）")
+    );
+}
