@@ -4,7 +4,7 @@
 use axum::{
     Form, Router,
     extract::{Path, State},
-    http::StatusCode,
+    http::{StatusCode, header},
     response::{Html, IntoResponse, Response},
     routing::get,
 };
@@ -41,8 +41,9 @@ fn escape(s: &str) -> String {
     out
 }
 
-fn page(title: &str, body: &str) -> Html<String> {
-    Html(format!(
+/// A page; the token in its URL is a credential: not cached, never sent on as Referer.
+fn page(title: &str, body: &str) -> impl IntoResponse {
+    let html = Html(format!(
         "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width\">\
          <meta name=\"robots\" content=\"noindex\"><title>{} - shukudai</title></head>\
@@ -50,7 +51,14 @@ fn page(title: &str, body: &str) -> Html<String> {
          <h1>{}</h1>{body}</body></html>",
         escape(title),
         escape(title)
-    ))
+    ));
+    (
+        [
+            (header::REFERRER_POLICY, "no-referrer"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        html,
+    )
 }
 
 fn refusal(error: OneClickError) -> Response {
