@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_initial;
 mod m20261122_050000_task_list_order;
+mod m20261122_060000_one_click_use;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_initial::Migration),
             Box::new(m20261122_050000_task_list_order::Migration),
+            Box::new(m20261122_060000_one_click_use::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 mod accounts;
 mod extract;
 mod import;
+mod remind;
 mod serve;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -53,6 +54,8 @@ enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(accounts::UserCommand),
+    /// Plan the reminders due now (or --at) and queue and send them; --dry-run prints them.
+    Remind(remind::RemindArgs),
 }
 
 /// Runs the command; errors are printed as one line and turned into an exit code.
@@ -85,6 +88,7 @@ pub fn run() -> ExitCode {
             Command::Import { files } => import::import(settings, files).await,
             Command::Department(command) => accounts::department(settings, command).await,
             Command::User(command) => accounts::user(settings, command).await,
+            Command::Remind(args) => remind::remind(settings, args).await,
         }
     });
     match result {

@@ -18,7 +18,19 @@ pub async fn migrate(settings: Settings) -> anyhow::Result<()> {
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let db = db::connect_and_migrate(&settings.database).await?;
     let settings = Arc::new(settings);
-    let state = AppState::new(db, settings.clone(), Arc::new(SystemClock));
+    let clock: Arc<dyn crate::clock::Clock> = Arc::new(SystemClock);
+    let mailer = crate::mail::from_settings(&settings.mail).context("mail settings")?;
+    let state = AppState::new(db, settings.clone(), clock.clone()).with_mailer(mailer);
+    let (stop_scheduler, scheduler_stopped) = tokio::sync::watch::channel(false);
+    let scheduler = settings.reminders.enabled.then(|| {
+        tokio::spawn(crate::reminders::scheduler::run(
+            state.db.clone(),
+            state.mailer.clone(),
+            settings.clone(),
+            clock,
+            scheduler_stopped,
+        ))
+    });
     if state.users().count().await? == 0 {
         tracing::warn!(
             "no users yet: create the first administrator with \
@@ -30,5 +42,9 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", settings.server.listen))?;
     tracing::info!(address = %app.local_addr()?, "shukudai is serving");
     app.run_until(shutdown_signal()).await?;
+    let _ = stop_scheduler.send(true);
+    if let Some(scheduler) = scheduler {
+        let _ = scheduler.await;
+    }
     Ok(())
 }

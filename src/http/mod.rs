@@ -6,7 +6,9 @@ mod extract;
 mod health;
 mod meetings;
 mod minutes;
+mod one_click;
 mod openapi;
+mod outbox;
 mod tasks;
 
 use std::{net::SocketAddr, sync::Arc};
@@ -16,7 +18,13 @@ use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
-use crate::{auth::UserStore, clock::Clock, config::Settings, departments::Departments};
+use crate::{
+    auth::UserStore,
+    clock::Clock,
+    config::Settings,
+    departments::Departments,
+    mail::{Mailer, UnconfiguredMailer},
+};
 
 pub use error::{ApiError, ApiJson, ApiQuery, FieldError};
 
@@ -26,6 +34,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
+    /// Sends the reminder outbox; [`UnconfiguredMailer`] until `with_mailer`.
+    pub mailer: Arc<dyn Mailer>,
 }
 
 impl AppState {
@@ -34,7 +44,13 @@ impl AppState {
             db,
             settings,
             clock,
+            mailer: Arc::new(UnconfiguredMailer),
         }
+    }
+
+    pub fn with_mailer(mut self, mailer: Arc<dyn Mailer>) -> Self {
+        self.mailer = mailer;
+        self
     }
 
     pub fn users(&self) -> UserStore {
@@ -53,9 +69,11 @@ pub fn router(state: AppState) -> Router {
         .merge(departments::router())
         .merge(meetings::router())
         .merge(minutes::router())
+        .merge(outbox::router())
         .merge(tasks::router());
     Router::new()
         .merge(health::router())
+        .merge(one_click::router())
         .nest("/api/v1", api)
         .merge(openapi::router())
         .merge(crate::web::router())

@@ -37,8 +37,10 @@ use super::AppState;
         super::tasks::merge,
         super::tasks::create,
         super::minutes::upload,
+        super::outbox::list,
+        super::outbox::retry,
     ),
-    tags((name = "auth"), (name = "departments"), (name = "health"), (name = "meetings"), (name = "minutes"), (name = "tasks"))
+    tags((name = "auth"), (name = "departments"), (name = "health"), (name = "meetings"), (name = "minutes"), (name = "reminders"), (name = "tasks"))
 )]
 pub struct ApiDoc;
 

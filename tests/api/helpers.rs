@@ -393,3 +393,146 @@ impl TestApp {
         response.json().await.expect("json")
     }
 }
+
+// ---- reminders: typed seeding helpers (meetings and tasks inserted directly) ----
+
+#[allow(dead_code)]
+impl TestApp {
+    /// A body (会議体), e.g. 本部会議.
+    pub async fn seed_body(&self, name: &str) -> i32 {
+        use sea_orm::{ActiveModelTrait, Set};
+        shukudai::entities::body::ActiveModel {
+            name: Set(name.to_owned()),
+            secretariat_department_id: Set(None),
+            created_at: Set(self.clock_now()),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("seed body")
+        .id
+    }
+
+    /// A meeting of `body` on `held_on` with status `scheduled` or `held`.
+    pub async fn seed_meeting_on(
+        &self,
+        body: i32,
+        title: &str,
+        held_on: chrono::NaiveDate,
+        status: &str,
+    ) -> i32 {
+        use sea_orm::{ActiveModelTrait, Set};
+        shukudai::entities::meeting::ActiveModel {
+            body_id: Set(body),
+            title: Set(title.to_owned()),
+            held_on: Set(held_on),
+            starts_at: Set(Some("10:00".to_owned())),
+            ends_at: Set(None),
+            place: Set(None),
+            status: Set(status.to_owned()),
+            created_at: Set(self.clock_now()),
+            updated_at: Set(self.clock_now()),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("seed meeting")
+        .id
+    }
+
+    /// Moves a meeting to another date.
+    pub async fn reschedule_meeting(&self, meeting: i32, held_on: chrono::NaiveDate) {
+        use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+        let row = shukudai::entities::meeting::Entity::find_by_id(meeting)
+            .one(&self.db)
+            .await
+            .expect("find meeting")
+            .expect("meeting exists");
+        let mut row = row.into_active_model();
+        row.held_on = Set(held_on);
+        row.update(&self.db).await.expect("reschedule");
+    }
+
+    /// An open task from `meeting` owned by `department`, due on `due_on`
+    /// (`due_kind` date) or bound to `due_meeting` (`next_meeting`).
+    pub async fn seed_open_task(
+        &self,
+        meeting: i32,
+        department: i32,
+        summary: &str,
+        due_on: Option<chrono::NaiveDate>,
+        due_meeting: Option<i32>,
+    ) -> i32 {
+        use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+        let body_id = shukudai::entities::meeting::Entity::find_by_id(meeting)
+            .one(&self.db)
+            .await
+            .expect("find meeting")
+            .expect("meeting exists")
+            .body_id;
+        let due_kind = match (due_on, due_meeting) {
+            (_, Some(_)) => "next_meeting",
+            (Some(_), None) => "date",
+            (None, None) => "none",
+        };
+        shukudai::entities::task::ActiveModel {
+            body_id: Set(body_id),
+            meeting_id: Set(meeting),
+            minutes_id: Set(None),
+            status: Set("open".to_owned()),
+            summary: Set(summary.to_owned()),
+            kind: Set("request".to_owned()),
+            speaker: Set(None),
+            confidence: Set(1.0),
+            suggested_owner: Set(None),
+            owner_department_id: Set(Some(department)),
+            due_kind: Set(due_kind.to_owned()),
+            due_on: Set(due_on),
+            due_meeting_id: Set(due_meeting),
+            completion_note: Set(None),
+            cancel_reason: Set(None),
+            merged_into_id: Set(None),
+            version: Set(1),
+            created_at: Set(self.clock_now()),
+            updated_at: Set(self.clock_now()),
+            confirmed_at: Set(Some(self.clock_now())),
+            completed_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("seed task")
+        .id
+    }
+
+    /// Sets the locale of a department's recipient address.
+    pub async fn set_recipient_locale(&self, email: &str, locale: &str) {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        shukudai::entities::department_recipient::Entity::update_many()
+            .col_expr(
+                shukudai::entities::department_recipient::Column::Locale,
+                Expr::value(locale),
+            )
+            .filter(shukudai::entities::department_recipient::Column::Email.eq(email))
+            .exec(&self.db)
+            .await
+            .expect("set locale");
+    }
+}
+
+/// A date, for seeding.
+#[allow(dead_code)]
+pub fn ymd(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+/// An instant given as local Japan time.
+#[allow(dead_code)]
+pub fn jst(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    chrono_tz::Asia::Tokyo
+        .with_ymd_and_hms(y, mo, d, h, mi, s)
+        .single()
+        .expect("valid JST instant")
+        .with_timezone(&Utc)
+}

@@ -1,0 +1,277 @@
+//! Reminder benchmarks (`cargo bench --bench reminders`): composing the weekly run
+//! over 100k open tasks in 300 departments (target < 2 s), and the outbox send
+//! rate to a local SMTP sink against a bare lettre loop to the same sink
+//! (target ratio >= 0.8).
+#[path = "../tests/api/smtp_sink.rs"]
+#[allow(dead_code)]
+mod smtp_sink;
+
+use std::time::Instant;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use lettre::AsyncTransport;
+use sea_orm::{EntityTrait, PaginatorTrait, Set};
+use shukudai::{
+    config::{MailTransportKind, Settings},
+    db,
+    entities::{body, department, department_recipient, meeting, outbox, task},
+    mail::{SmtpMailer, build_message},
+    reminders::{
+        self, LinkSigner,
+        outbox::{self as outbox_queue, outgoing},
+        plan,
+    },
+};
+
+const TASKS: usize = 100_000;
+const DEPARTMENTS: usize = 300;
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut settings = Settings::defaults().expect("defaults");
+    settings.database.url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("bench.db").display()
+    );
+    settings.database.max_connections = 5;
+    let db = db::connect_and_migrate(&settings.database)
+        .await
+        .expect("database");
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 23, 0, 0, 0)
+        .single()
+        .expect("instant");
+
+    let started = Instant::now();
+    seed(&db, now).await;
+    println!(
+        "seeded {TASKS} open tasks over {DEPARTMENTS} departments in {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let signer = LinkSigner::load(&db, &settings).await.expect("key");
+    let started = Instant::now();
+    let composed = plan::compose_weekly(&db, &settings, &signer, now, "2026-W48")
+        .await
+        .expect("compose");
+    let compose_secs = started.elapsed().as_secs_f64();
+    println!(
+        "compose weekly: {} mails, {} items in {compose_secs:.3} s (target < 2 s)",
+        composed.queued.len(),
+        composed.queued.iter().map(|m| m.items).sum::<usize>()
+    );
+    let started = Instant::now();
+    let planned = reminders::plan_weekly(&db, &settings, now)
+        .await
+        .expect("plan");
+    println!(
+        "plan weekly (compose + insert in one transaction): {} rows in {:.3} s",
+        planned.queued.len(),
+        started.elapsed().as_secs_f64()
+    );
+
+    // Send rate: the outbox sender vs a bare lettre loop, same messages, same sink.
+    let sink = smtp_sink::SmtpSink::start().await;
+    settings.mail.transport = MailTransportKind::Smtp;
+    settings.mail.smtp_url = sink.url();
+    let big = outbox::Entity::find().all(&db).await.expect("rows");
+    send_rate(
+        &db,
+        &settings,
+        &sink,
+        "the 300 weekly digests (~333 items each)",
+        big,
+        now,
+    )
+    .await;
+
+    // Typical mails: a digest of 10 items, 2,000 of them.
+    outbox::Entity::delete_many()
+        .exec(&db)
+        .await
+        .expect("clear outbox");
+    let mut typical = composed.queued[0].clone();
+    let cut = |s: &str, marker: &str| -> String {
+        let mut out = String::new();
+        for (i, part) in s.split(marker).enumerate() {
+            if i > 10 {
+                break;
+            }
+            if i > 0 {
+                out.push_str(marker);
+            }
+            out.push_str(part);
+        }
+        out
+    };
+    typical.text = cut(&typical.text, "■ ");
+    typical.html = cut(&typical.html, "<li>");
+    for i in 0..2000 {
+        typical.dedupe_key = format!("bench:{i}");
+        outbox_queue::insert(&db, &settings, &typical, now)
+            .await
+            .expect("insert");
+    }
+    let rows = outbox::Entity::find().all(&db).await.expect("rows");
+    send_rate(
+        &db,
+        &settings,
+        &sink,
+        "2,000 typical digests (10 items)",
+        rows,
+        now,
+    )
+    .await;
+}
+
+/// Times a bare lettre loop (mails already in memory: build, send, one at a time)
+/// and then `send_due` over the same rows; prints both rates and their ratio.
+async fn send_rate(
+    db: &sea_orm::DatabaseConnection,
+    settings: &Settings,
+    sink: &smtp_sink::SmtpSink,
+    label: &str,
+    rows: Vec<outbox::Model>,
+    now: chrono::DateTime<Utc>,
+) {
+    let mails: Vec<_> = rows.iter().map(|r| outgoing(settings, r)).collect();
+    let bytes: usize = mails
+        .iter()
+        .map(|m| build_message(m).expect("message").formatted().len())
+        .sum();
+    let bare = SmtpMailer::from_settings(&settings.mail).expect("mailer");
+    let started = Instant::now();
+    for mail in &mails {
+        let message = build_message(mail).expect("message");
+        bare.transport().send(message).await.expect("bare send");
+    }
+    let bare_secs = started.elapsed().as_secs_f64();
+    let bare_rate = mails.len() as f64 / bare_secs;
+    sink.clear();
+    let mailer = SmtpMailer::from_settings(&settings.mail).expect("mailer");
+    let started = Instant::now();
+    let report = reminders::send_due(db, &mailer, settings, now)
+        .await
+        .expect("send");
+    let outbox_secs = started.elapsed().as_secs_f64();
+    let outbox_rate = report.sent as f64 / outbox_secs;
+    println!("send rate, {label}, {:.1} MB:", bytes as f64 / 1e6);
+    println!("  bare lettre loop: {bare_secs:.3} s = {bare_rate:.0} mails/s");
+    println!(
+        "  outbox sender:    {outbox_secs:.3} s = {outbox_rate:.0} mails/s (sent {}, sink got {})",
+        report.sent,
+        sink.received().len()
+    );
+    println!(
+        "  ratio outbox / bare = {:.2} (target >= 0.8)",
+        outbox_rate / bare_rate
+    );
+    sink.clear();
+}
+
+async fn seed(db: &sea_orm::DatabaseConnection, now: chrono::DateTime<Utc>) {
+    let mut departments = Vec::new();
+    let mut recipients = Vec::new();
+    for i in 1..=DEPARTMENTS {
+        departments.push(department::ActiveModel {
+            name: Set(format!("部署{i:03}")),
+            parent_id: Set(None),
+            is_secretariat: Set(i == 1),
+            created_at: Set(now),
+            ..Default::default()
+        });
+        recipients.push(department_recipient::ActiveModel {
+            department_id: Set(i32::try_from(i).expect("id")),
+            email: Set(format!("dept{i:03}@example.jp")),
+            locale: Set("ja".to_owned()),
+            ..Default::default()
+        });
+    }
+    department::Entity::insert_many(departments)
+        .exec(db)
+        .await
+        .expect("departments");
+    department_recipient::Entity::insert_many(recipients)
+        .exec(db)
+        .await
+        .expect("recipients");
+    let body = body::Entity::insert(body::ActiveModel {
+        name: Set("本部会議".to_owned()),
+        secretariat_department_id: Set(Some(1)),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .exec(db)
+    .await
+    .expect("body")
+    .last_insert_id;
+    let date =
+        |d: i64| NaiveDate::from_ymd_opt(2026, 11, 23).expect("date") + chrono::Duration::days(d);
+    let mut meetings = Vec::new();
+    for (i, (offset, status)) in [(-14, "held"), (7, "scheduled")].into_iter().enumerate() {
+        meetings.push(meeting::ActiveModel {
+            body_id: Set(body),
+            title: Set(format!("第{}回本部会議", 11 + i)),
+            held_on: Set(date(offset)),
+            starts_at: Set(Some("10:00".to_owned())),
+            ends_at: Set(None),
+            place: Set(None),
+            status: Set(status.to_owned()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        });
+    }
+    meeting::Entity::insert_many(meetings)
+        .exec(db)
+        .await
+        .expect("meetings");
+    let mut batch = Vec::with_capacity(1000);
+    for i in 0..TASKS {
+        let owner = i32::try_from(i % DEPARTMENTS + 1).expect("id");
+        let due = date(i64::try_from(i % 60).expect("small") - 30);
+        batch.push(task::ActiveModel {
+            body_id: Set(body),
+            meeting_id: Set(1),
+            minutes_id: Set(None),
+            status: Set("open".to_owned()),
+            summary: Set(format!(
+                "宿題その{i}：区内の施設の利用状況を調査し、次回会議で報告すること"
+            )),
+            kind: Set("request".to_owned()),
+            speaker: Set(None),
+            confidence: Set(1.0),
+            suggested_owner: Set(None),
+            owner_department_id: Set(Some(owner)),
+            due_kind: Set("date".to_owned()),
+            due_on: Set(Some(due)),
+            due_meeting_id: Set(None),
+            completion_note: Set(None),
+            cancel_reason: Set(None),
+            merged_into_id: Set(None),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            confirmed_at: Set(Some(now)),
+            completed_at: Set(None),
+            ..Default::default()
+        });
+        if batch.len() == 1000 {
+            task::Entity::insert_many(std::mem::take(&mut batch))
+                .exec(db)
+                .await
+                .expect("tasks");
+        }
+    }
+    if !batch.is_empty() {
+        task::Entity::insert_many(batch)
+            .exec(db)
+            .await
+            .expect("tasks");
+    }
+    assert_eq!(
+        task::Entity::find().count(db).await.expect("count"),
+        TASKS as u64
+    );
+}

@@ -1,0 +1,117 @@
+//! The secretariat's view of the reminder outbox: list rows (e.g. the failed
+//! ones) and put a failed row back in the queue.
+use axum::{
+    Json, Router,
+    extract::{Path, State},
+    routing::{get, post},
+};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{ApiError, ApiQuery, AppState, auth::Secretariat};
+use crate::{
+    entities::outbox,
+    reminders::outbox::{self as queue, RetryError},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/outbox", get(list))
+        .route("/outbox/{id}/retry", post(retry))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutboxView {
+    pub id: i32,
+    pub dedupe_key: String,
+    pub kind: String,
+    pub department_id: Option<i32>,
+    pub recipients: Vec<String>,
+    pub subject: String,
+    pub message_id: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub smtp_response: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+impl From<outbox::Model> for OutboxView {
+    fn from(row: outbox::Model) -> Self {
+        Self {
+            recipients: row
+                .recipients
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            id: row.id,
+            dedupe_key: row.dedupe_key,
+            kind: row.kind,
+            department_id: row.department_id,
+            subject: row.subject,
+            message_id: row.message_id,
+            status: row.status,
+            attempts: row.attempts,
+            next_attempt_at: row.next_attempt_at,
+            last_error: row.last_error,
+            smtp_response: row.smtp_response,
+            created_at: row.created_at,
+            sent_at: row.sent_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxQuery {
+    /// pending, sending, sent or failed
+    pub status: Option<String>,
+    /// at most this many rows, newest first (default 100, max 1000)
+    pub limit: Option<u64>,
+}
+
+/// Outbox rows, newest first.
+#[utoipa::path(get, path = "/api/v1/outbox", tag = "reminders", params(OutboxQuery),
+    responses((status = 200, body = [OutboxView]), (status = 403, body = super::error::Problem)))]
+pub(super) async fn list(
+    State(state): State<AppState>,
+    _: Secretariat,
+    ApiQuery(query): ApiQuery<OutboxQuery>,
+) -> Result<Json<Vec<OutboxView>>, ApiError> {
+    if let Some(status) = &query.status
+        && ![queue::PENDING, queue::SENDING, queue::SENT, queue::FAILED].contains(&status.as_str())
+    {
+        return Err(ApiError::field(
+            "status",
+            "must be pending, sending, sent or failed",
+        ));
+    }
+    let limit = query.limit.unwrap_or(100).clamp(1, 1000);
+    let rows = queue::list(&state.db, query.status.as_deref(), limit).await?;
+    Ok(Json(rows.into_iter().map(OutboxView::from).collect()))
+}
+
+/// Queues a failed row again, due now, with a fresh attempt budget.
+#[utoipa::path(post, path = "/api/v1/outbox/{id}/retry", tag = "reminders",
+    params(("id" = i32, Path, description = "outbox row id")),
+    responses((status = 200, body = OutboxView), (status = 404, body = super::error::Problem),
+        (status = 409, body = super::error::Problem)))]
+pub(super) async fn retry(
+    State(state): State<AppState>,
+    _: Secretariat,
+    Path(id): Path<i32>,
+) -> Result<Json<OutboxView>, ApiError> {
+    match queue::retry_failed(&state.db, id, state.clock.now()).await {
+        Ok(row) => Ok(Json(row.into())),
+        Err(RetryError::NotFound(id)) => Err(ApiError::not_found(format!("no outbox row {id}"))),
+        Err(error @ RetryError::NotFailed { .. }) => Err(ApiError::Conflict(error.to_string())),
+        Err(RetryError::Db(error)) => Err(error.into()),
+    }
+}

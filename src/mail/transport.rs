@@ -1,0 +1,158 @@
+//! The three transports behind [`Mailer`].
+use std::{
+    path::PathBuf,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use futures::future::BoxFuture;
+use lettre::{
+    AsyncSmtpTransport, AsyncTransport, Tokio1Executor,
+    transport::smtp::{PoolConfig, authentication::Credentials},
+};
+
+use super::{Delivery, MailError, Mailer, OutgoingMail, build_message};
+use crate::config::MailSettings;
+
+/// SMTP through a pooled lettre transport built from `mail.smtp_url`.
+#[derive(Clone)]
+pub struct SmtpMailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+}
+
+impl SmtpMailer {
+    pub fn from_settings(settings: &MailSettings) -> Result<Self, MailError> {
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(&settings.smtp_url)
+            .map_err(|e| MailError::Build(format!("mail.smtp_url: {e}")))?
+            .timeout(Some(Duration::from_secs(30)))
+            .pool_config(PoolConfig::new().max_size(8));
+        if let (Some(user), Some(password)) = (&settings.smtp_username, &settings.smtp_password) {
+            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+        }
+        Ok(Self {
+            transport: builder.build(),
+        })
+    }
+
+    /// Direct access for benchmarks comparing against a bare lettre loop.
+    pub fn transport(&self) -> &AsyncSmtpTransport<Tokio1Executor> {
+        &self.transport
+    }
+}
+
+impl Mailer for SmtpMailer {
+    fn send<'a>(&'a self, mail: &'a OutgoingMail) -> BoxFuture<'a, Result<Delivery, MailError>> {
+        Box::pin(async move {
+            let message = build_message(mail)?;
+            match self.transport.send(message).await {
+                Ok(response) => Ok(Delivery {
+                    response: format!(
+                        "{} {}",
+                        response.code(),
+                        response.message().collect::<Vec<_>>().join(" ")
+                    ),
+                }),
+                Err(error) => Err(MailError::Smtp {
+                    permanent: error.is_permanent(),
+                    message: error.to_string(),
+                }),
+            }
+        })
+    }
+}
+
+/// Writes each message as `<dir>/<message-id>.eml`, for development.
+#[derive(Debug, Clone)]
+pub struct FileMailer {
+    dir: PathBuf,
+}
+
+impl FileMailer {
+    pub fn new(dir: PathBuf) -> Self {
+        Self { dir }
+    }
+}
+
+impl Mailer for FileMailer {
+    fn send<'a>(&'a self, mail: &'a OutgoingMail) -> BoxFuture<'a, Result<Delivery, MailError>> {
+        Box::pin(async move {
+            let message = build_message(mail)?;
+            tokio::fs::create_dir_all(&self.dir).await?;
+            let name: String = mail
+                .message_id
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            let path = self.dir.join(format!("{name}.eml"));
+            tokio::fs::write(&path, message.formatted()).await?;
+            Ok(Delivery {
+                response: format!("written to {}", path.display()),
+            })
+        })
+    }
+}
+
+/// Keeps messages in memory, for tests; can be told to fail.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryMailer {
+    sent: Arc<Mutex<Vec<OutgoingMail>>>,
+    failing: Arc<Mutex<bool>>,
+}
+
+impl MemoryMailer {
+    pub fn sent(&self) -> Vec<OutgoingMail> {
+        self.sent
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    pub fn set_failing(&self, failing: bool) {
+        *self
+            .failing
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = failing;
+    }
+}
+
+impl Mailer for MemoryMailer {
+    fn send<'a>(&'a self, mail: &'a OutgoingMail) -> BoxFuture<'a, Result<Delivery, MailError>> {
+        Box::pin(async move {
+            build_message(mail)?;
+            if *self
+                .failing
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+            {
+                return Err(MailError::Smtp {
+                    message: "memory mailer set to fail".into(),
+                    permanent: false,
+                });
+            }
+            self.sent
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .push(mail.clone());
+            Ok(Delivery {
+                response: "250 stored in memory".into(),
+            })
+        })
+    }
+}
+
+/// The mailer of an [`crate::http::AppState`] nobody gave one: every send fails,
+/// so rows stay queued rather than being lost.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UnconfiguredMailer;
+
+impl Mailer for UnconfiguredMailer {
+    fn send<'a>(&'a self, _mail: &'a OutgoingMail) -> BoxFuture<'a, Result<Delivery, MailError>> {
+        Box::pin(async { Err(MailError::Unconfigured) })
+    }
+}

@@ -1,0 +1,95 @@
+//! The scheduler loop `serve` runs when `reminders.enabled`: every tick, plan
+//! what is due and send what is queued. All the deciding is in the plain
+//! functions it calls, which take `now`.
+use std::{sync::Arc, time::Duration};
+
+use chrono::{DateTime, Timelike, Utc};
+use sea_orm::DatabaseConnection;
+use serde::Serialize;
+use tokio::sync::watch;
+
+use super::{
+    ReminderError,
+    outbox::{SendReport, send_due},
+    plan::{Mode, PlanReport, plan_escalations_with, plan_pre_meeting_with, plan_weekly_with},
+};
+use crate::{clock::Clock, config::Settings, mail::Mailer};
+
+/// Local hour from which the daily jobs (before-the-meeting, escalation) run, so
+/// that they are not mailed at midnight.
+pub const DAILY_FROM_HOUR: u32 = 9;
+/// Time between ticks.
+pub const TICK: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TickReport {
+    pub planned: PlanReport,
+    pub sent: SendReport,
+}
+
+/// One tick at `now`: the weekly digest if due (or missed within the catch-up
+/// window), the daily jobs from [`DAILY_FROM_HOUR`] local time, then sending.
+pub async fn tick(
+    db: &DatabaseConnection,
+    mailer: &dyn Mailer,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<TickReport, ReminderError> {
+    let mut planned = plan_weekly_with(db, settings, now, Mode::Queue).await?;
+    let local = now.with_timezone(&settings.reminders.timezone);
+    if local.hour() >= DAILY_FROM_HOUR {
+        let pre = plan_pre_meeting_with(db, settings, now, Mode::Queue).await?;
+        let escalation = plan_escalations_with(db, settings, now, Mode::Queue).await?;
+        planned.queued.extend(pre.queued);
+        planned.queued.extend(escalation.queued);
+        planned
+            .skipped_no_recipients
+            .extend(pre.skipped_no_recipients);
+        planned
+            .skipped_no_recipients
+            .extend(escalation.skipped_no_recipients);
+    }
+    let sent = send_due(db, mailer, settings, now).await?;
+    Ok(TickReport { planned, sent })
+}
+
+/// Ticks until `shutdown` turns true; an error is logged and the next tick tries
+/// again (nothing is lost: unsent rows stay in the outbox).
+pub async fn run(
+    db: DatabaseConnection,
+    mailer: Arc<dyn Mailer>,
+    settings: Arc<Settings>,
+    clock: Arc<dyn Clock>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    tracing::info!(
+        cron = ?settings.reminders.weekly_cron,
+        timezone = %settings.reminders.timezone,
+        "reminder scheduler started"
+    );
+    loop {
+        match tick(&db, mailer.as_ref(), &settings, clock.now()).await {
+            Ok(report) => {
+                if !report.planned.queued.is_empty() || report.sent != SendReport::default() {
+                    tracing::info!(
+                        queued = report.planned.queued.len(),
+                        sent = report.sent.sent,
+                        retried = report.sent.retried,
+                        failed = report.sent.failed,
+                        "reminder tick"
+                    );
+                }
+            }
+            Err(error) => tracing::error!(%error, "reminder tick failed; will retry"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(TICK) => {}
+            changed = shutdown.changed() => {
+                if changed.is_err() || *shutdown.borrow() {
+                    break;
+                }
+            }
+        }
+    }
+    tracing::info!("reminder scheduler stopped");
+}

@@ -1,0 +1,205 @@
+//! An in-process SMTP server on a loopback port for the tests: speaks EHLO/HELO,
+//! MAIL, RCPT, DATA, RSET, NOOP and QUIT, and keeps every accepted message raw.
+//! It can answer 4xx to every transaction ("SMTP down"), and be stopped and
+//! started again on the same port.
+use std::{
+    net::SocketAddr,
+    sync::{Arc, Mutex},
+};
+
+use tokio::{
+    io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
+    net::{TcpListener, TcpStream},
+    task::JoinHandle,
+};
+
+#[derive(Debug, Clone)]
+#[allow(dead_code)] // fields for the scenarios that need them
+pub struct Received {
+    pub mail_from: String,
+    pub rcpt_to: Vec<String>,
+    pub data: Vec<u8>,
+}
+
+#[derive(Default)]
+struct Shared {
+    received: Mutex<Vec<Received>>,
+    down: Mutex<bool>,
+}
+
+pub struct SmtpSink {
+    pub addr: SocketAddr,
+    shared: Arc<Shared>,
+    server: Option<JoinHandle<()>>,
+}
+
+impl SmtpSink {
+    pub async fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind sink");
+        let addr = listener.local_addr().expect("sink addr");
+        let shared = Arc::new(Shared::default());
+        let server = Some(tokio::spawn(serve(listener, shared.clone())));
+        Self {
+            addr,
+            shared,
+            server,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://{}", self.addr)
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.shared.received.lock().expect("lock").clone()
+    }
+
+    #[allow(dead_code)]
+    pub fn clear(&self) {
+        self.shared.received.lock().expect("lock").clear();
+    }
+
+    /// While down, every MAIL FROM is answered `451` (and new connections `421`).
+    pub fn set_down(&self, down: bool) {
+        *self.shared.down.lock().expect("lock") = down;
+    }
+
+    /// Closes the listener and every open connection.
+    pub fn stop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+
+    /// Listens again on the same port.
+    pub async fn restart(&mut self) {
+        self.stop();
+        let mut tries = 0;
+        let listener = loop {
+            match TcpListener::bind(self.addr).await {
+                Ok(listener) => break listener,
+                Err(error) if tries < 50 => {
+                    tries += 1;
+                    let _ = error;
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+                Err(error) => panic!("rebind {}: {error}", self.addr),
+            }
+        };
+        self.server = Some(tokio::spawn(serve(listener, self.shared.clone())));
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        connections.spawn(session(stream, shared.clone()));
+        // Reap finished sessions; the set aborts the rest when this task is aborted.
+        while connections.try_join_next().is_some() {}
+    }
+}
+
+async fn session(stream: TcpStream, shared: Arc<Shared>) {
+    let _ = session_inner(stream, shared).await;
+}
+
+async fn session_inner(stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> {
+    let (read, mut write) = stream.into_split();
+    let mut reader = BufReader::new(read);
+    if *shared.down.lock().expect("lock") {
+        write
+            .write_all(b"421 4.3.2 sink down, try later\r\n")
+            .await?;
+        return Ok(());
+    }
+    write.write_all(b"220 sink.test ESMTP ready\r\n").await?;
+    let mut mail_from = String::new();
+    let mut rcpt_to = Vec::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).await? == 0 {
+            return Ok(());
+        }
+        let command = line.trim_end().to_owned();
+        let upper = command.to_ascii_uppercase();
+        if upper.starts_with("EHLO") {
+            write
+                .write_all(b"250-sink.test\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 PIPELINING\r\n")
+                .await?;
+        } else if upper.starts_with("HELO") {
+            write.write_all(b"250 sink.test\r\n").await?;
+        } else if upper.starts_with("MAIL FROM:") {
+            if *shared.down.lock().expect("lock") {
+                write
+                    .write_all(b"451 4.3.0 temporarily unavailable\r\n")
+                    .await?;
+                continue;
+            }
+            mail_from = command[10..].trim().to_owned();
+            rcpt_to.clear();
+            write.write_all(b"250 2.1.0 OK\r\n").await?;
+        } else if upper.starts_with("RCPT TO:") {
+            rcpt_to.push(
+                command[8..]
+                    .trim()
+                    .trim_start_matches('<')
+                    .split('>')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
+            write.write_all(b"250 2.1.5 OK\r\n").await?;
+        } else if upper == "DATA" {
+            write.write_all(b"354 end with <CRLF>.<CRLF>\r\n").await?;
+            let mut data = Vec::new();
+            let mut raw = Vec::new();
+            loop {
+                raw.clear();
+                if reader.read_until(b'\n', &mut raw).await? == 0 {
+                    return Ok(());
+                }
+                if raw == b".\r\n" || raw == b".\n" {
+                    break;
+                }
+                let unstuffed = if raw.starts_with(b"..") {
+                    &raw[1..]
+                } else {
+                    &raw[..]
+                };
+                data.extend_from_slice(unstuffed);
+            }
+            let id = {
+                let mut received = shared.received.lock().expect("lock");
+                received.push(Received {
+                    mail_from: mail_from.clone(),
+                    rcpt_to: std::mem::take(&mut rcpt_to),
+                    data,
+                });
+                received.len()
+            };
+            write
+                .write_all(format!("250 2.0.0 OK queued as sink-{id}\r\n").as_bytes())
+                .await?;
+        } else if upper == "RSET" {
+            rcpt_to.clear();
+            write.write_all(b"250 2.0.0 OK\r\n").await?;
+        } else if upper == "NOOP" {
+            write.write_all(b"250 2.0.0 OK\r\n").await?;
+        } else if upper == "QUIT" {
+            write.write_all(b"221 2.0.0 bye\r\n").await?;
+            return Ok(());
+        } else {
+            write.write_all(b"502 5.5.2 not implemented\r\n").await?;
+        }
+    }
+}
