@@ -41,8 +41,3 @@ impl Clock for ManualClock {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
-
-/// Today's date where the users are (the configured time zone, Asia/Tokyo by default).
-pub fn local_today(now: DateTime<Utc>, tz: chrono_tz::Tz) -> chrono::NaiveDate {
-    now.with_timezone(&tz).date_naive()
-}

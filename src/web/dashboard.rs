@@ -12,10 +12,10 @@ use serde::Serialize;
 
 use super::{PageError, session::Page, templates};
 use crate::{
-    clock::local_today,
     domain::TaskStatus,
     entities::{department, meeting, task},
     http::AppState,
+    tasks,
 };
 
 pub fn router() -> Router<AppState> {
@@ -49,7 +49,7 @@ struct ItemRow {
 }
 
 async fn dashboard(State(state): State<AppState>, page: Page) -> Result<Html<String>, PageError> {
-    let today = local_today(state.clock.now(), state.settings.reminders.timezone);
+    let today = tasks::today(state.clock.now());
     let next_meeting = meeting::Entity::find()
         .filter(meeting::Column::Status.eq("scheduled"))
         .filter(meeting::Column::HeldOn.gte(today))

@@ -7,6 +7,7 @@ pub mod i18n;
 mod import;
 mod login;
 mod meetings;
+mod outbox;
 mod report;
 pub mod session;
 mod tasks;
@@ -33,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .merge(tasks::router())
         .merge(report::router())
         .merge(import::router())
+        .merge(outbox::router())
         .route(
             "/static/app.css",
             get(|| asset("text/css; charset=utf-8", APP_CSS)),

@@ -22,6 +22,7 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
     "task.html",
     "report.html",
     "import.html",
+    "outbox.html",
 );
 
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {

@@ -227,8 +227,279 @@ async fn english_is_one_click_away(app: TestApp) {
     assert!(html.contains("Dashboard"));
 }
 
+/// A form post with the page's CSRF token; the response, not followed.
+async fn post_form(
+    app: &TestApp,
+    client: &Client,
+    page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let html = client
+        .get(app.url(page))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    let csrf = csrf_in(&html);
+    let mut form: Vec<(&str, &str)> = fields.to_vec();
+    form.push(("csrf", &csrf));
+    client
+        .post(app.url(action))
+        .form(&form)
+        .send()
+        .await
+        .expect("post")
+}
+
+async fn review_confirm_merge_reject_and_department_work(app: TestApp) {
+    use shukudai::domain::DueKind;
+    app.add_department("政策経営部情報管理課", &["事務局"], &[])
+        .await;
+    app.add_department("区民部", &[], &[]).await;
+    app.add_department("教育部", &[], &[]).await;
+    app.add_user("jimu", Role::Secretariat, Some("政策経営部情報管理課"))
+        .await;
+    app.add_user("kumin", Role::Department, Some("区民部"))
+        .await;
+    app.add_user("kyoiku", Role::Department, Some("教育部"))
+        .await;
+    let (_, meeting) = app.seed_meeting("行政情報化推進本部", "2026-11-02").await;
+    let ids = app
+        .seed_drafts(
+            meeting,
+            vec![
+                crate::helpers::draft(
+                    "Wi-Fiを調査する",
+                    Some("区民部"),
+                    DueKind::None,
+                    None,
+                    "調査してください。",
+                    Some((0, 9)),
+                ),
+                crate::helpers::draft(
+                    "一覧を作る",
+                    None,
+                    DueKind::None,
+                    None,
+                    "一覧があると助かります。",
+                    Some((10, 22)),
+                ),
+                crate::helpers::draft(
+                    "一覧を作る（重複）",
+                    None,
+                    DueKind::None,
+                    None,
+                    "ご検討ください。",
+                    Some((23, 31)),
+                ),
+                crate::helpers::draft(
+                    "挨拶",
+                    None,
+                    DueKind::None,
+                    None,
+                    "ありがとうございました。",
+                    None,
+                ),
+            ],
+        )
+        .await;
+    let [survey, list, duplicate, greeting] = ids[..] else {
+        panic!("four drafts")
+    };
+    let jimu = sign_in(&app, "jimu").await;
+    let page = format!("/meetings/{meeting}");
+    let review = format!("/meetings/{meeting}/review");
+
+    let html = jimu
+        .get(app.url(&page))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert_eq!(html.matches("<fieldset class=\"draft card\"").count(), 4);
+
+    let rejected = post_form(
+        &app,
+        &jimu,
+        &page,
+        &review,
+        &[("action", &format!("reject:{greeting}"))],
+    )
+    .await;
+    assert_eq!(rejected.status(), StatusCode::SEE_OTHER);
+    let (list_sel, dup_sel) = (format!("select_{list}"), format!("select_{duplicate}"));
+    let merged = post_form(
+        &app,
+        &jimu,
+        &page,
+        &review,
+        &[
+            ("action", "merge_selected"),
+            (&list_sel, "1"),
+            (&dup_sel, "1"),
+        ],
+    )
+    .await;
+    assert_eq!(merged.status(), StatusCode::SEE_OTHER);
+
+    // Confirming without an owner is refused with the reason shown, and changes nothing.
+    let no_owner = post_form(
+        &app,
+        &jimu,
+        &page,
+        &review,
+        &[
+            ("action", &format!("confirm:{list}")),
+            (&format!("due_kind_{list}"), "none"),
+        ],
+    )
+    .await;
+    assert_eq!(no_owner.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let bad_date = post_form(
+        &app,
+        &jimu,
+        &page,
+        &review,
+        &[
+            ("action", &format!("confirm:{list}")),
+            (&format!("owner_{list}"), "区民部"),
+            (&format!("due_kind_{list}"), "date"),
+            (&format!("due_on_{list}"), "2026-02-30"),
+        ],
+    )
+    .await;
+    assert_eq!(bad_date.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_date.text().await.expect("html").contains("2026-02-30"));
+
+    let (survey_sel, list_owner, list_due, list_date, list_summary) = (
+        format!("select_{survey}"),
+        format!("owner_{list}"),
+        format!("due_kind_{list}"),
+        format!("due_on_{list}"),
+        format!("summary_{list}"),
+    );
+    let (survey_owner, survey_due) = (format!("owner_{survey}"), format!("due_kind_{survey}"));
+    let confirmed = post_form(
+        &app,
+        &jimu,
+        &page,
+        &review,
+        &[
+            ("action", "confirm_selected"),
+            (&survey_sel, "1"),
+            (&survey_owner, "区民部"),
+            (&survey_due, "asap"),
+            (&list_sel, "1"),
+            (&list_owner, "政策経営部情報管理課"),
+            (&list_due, "date"),
+            (&list_date, "2026-12-25"),
+            (&list_summary, "通信環境の良い会議室の一覧を作る"),
+        ],
+    )
+    .await;
+    assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
+
+    let token = app.token("api", Role::Secretariat, None).await;
+    let list_task = app.get_ok(&format!("/api/v1/tasks/{list}"), &token).await;
+    assert_eq!(list_task["status"], "open");
+    assert_eq!(list_task["owner"], "政策経営部情報管理課");
+    assert_eq!(list_task["due_on"], "2026-12-25");
+    assert_eq!(list_task["summary"], "通信環境の良い会議室の一覧を作る");
+    assert_eq!(
+        list_task["evidence"].as_array().map(Vec::len),
+        Some(2),
+        "merge kept both spans"
+    );
+    let greeting_task = app
+        .get_ok(&format!("/api/v1/tasks/{greeting}"), &token)
+        .await;
+    assert_eq!(greeting_task["status"], "cancelled");
+
+    // Another department may not finish 区民部's item; 区民部 may.
+    let kyoiku = sign_in(&app, "kyoiku").await;
+    let task_page = format!("/tasks/{survey}");
+    let foreign = post_form(
+        &app,
+        &kyoiku,
+        "/dashboard",
+        &format!("/tasks/{survey}/complete"),
+        &[("note", "done")],
+    )
+    .await;
+    assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
+    let kumin = sign_in(&app, "kumin").await;
+    let dashboard = kumin
+        .get(app.url("/dashboard"))
+        .send()
+        .await
+        .expect("dashboard")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        dashboard.contains("Wi-Fiを調査する"),
+        "the department sees its item"
+    );
+    let stale = post_form(
+        &app,
+        &kumin,
+        &task_page,
+        &format!("/tasks/{survey}/complete"),
+        &[("note", "調査しました"), ("version", "1")],
+    )
+    .await;
+    assert_eq!(
+        stale.status(),
+        StatusCode::CONFLICT,
+        "a form from an older version is refused"
+    );
+    let done = post_form(
+        &app,
+        &kumin,
+        &task_page,
+        &format!("/tasks/{survey}/complete"),
+        &[("note", "調査しました")],
+    )
+    .await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let survey_task = app.get_ok(&format!("/api/v1/tasks/{survey}"), &token).await;
+    assert_eq!(survey_task["status"], "done");
+    assert_eq!(survey_task["completion_note"], "調査しました");
+
+    let report = jimu
+        .get(app.url("/report"))
+        .send()
+        .await
+        .expect("report")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        report.contains("調査しました"),
+        "the report shows the completion note"
+    );
+    let task_html = jimu
+        .get(app.url(&task_page))
+        .send()
+        .await
+        .expect("task")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        task_html.contains("区民部 花子") || task_html.contains("kumin"),
+        "history names who finished it"
+    );
+}
+
 on_both_backends!(
     pages_need_a_session_and_forms_need_csrf,
     department_users_do_not_see_admin_pages,
-    english_is_one_click_away
+    english_is_one_click_away,
+    review_confirm_merge_reject_and_department_work
 );
