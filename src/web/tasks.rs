@@ -2,7 +2,7 @@
 //! takes on it: progress notes and marking it done; the secretariat may reopen.
 use axum::{
     Router,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     response::{Html, Redirect},
     routing::{get, post},
 };
@@ -17,11 +17,84 @@ use super::{
 use crate::{
     domain::TaskStatus,
     http::AppState,
-    tasks::{self, Actor, EventView},
+    tasks::{self, Actor, EventView, TaskFilter},
 };
+
+const PAGE_SIZE: u64 = 50;
+
+/// The list's filters as the form sends them (strings; parsed here).
+#[derive(Debug, Default, Deserialize, Serialize)]
+struct ListQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    overdue: String,
+    #[serde(default)]
+    page: Option<u64>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    Query(query): Query<ListQuery>,
+) -> Result<Html<String>, PageError> {
+    let actor = Actor::user(&page.user);
+    let status = match query.status.as_str() {
+        "" => None,
+        raw => Some(
+            raw.parse::<TaskStatus>()
+                .map_err(|e| PageError::BadRequest(e.to_string()))?,
+        ),
+    };
+    let department_id = match query.department.trim() {
+        "" => None,
+        name => Some(TaskFilter::department_from(&state.db, name).await?),
+    };
+    let filter = TaskFilter {
+        status,
+        department_id,
+        q: Some(query.q.clone()).filter(|q| !q.trim().is_empty()),
+        overdue: query.overdue == "1",
+        ..Default::default()
+    };
+    let number = query.page.unwrap_or(1).max(1);
+    let found = tasks::list(
+        &state.db,
+        &actor,
+        &filter,
+        number,
+        PAGE_SIZE,
+        state.clock.now(),
+    )
+    .await?;
+    let pages = found.total.div_ceil(PAGE_SIZE).max(1);
+    let departments = state.departments().list().await?;
+    let html = templates::render(
+        "tasks.html",
+        page.context(
+            "nav.tasks",
+            context! {
+                tasks => found.items,
+                total => found.total,
+                page_number => number,
+                pages => pages,
+                query => query,
+                departments => departments,
+                statuses => TaskStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            },
+        ),
+    )
+    .map_err(PageError::internal)?;
+    Ok(Html(html))
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/tasks", get(list))
         .route("/tasks/{id}", get(show))
         .route("/tasks/{id}/notes", post(add_note))
         .route("/tasks/{id}/complete", post(complete))

@@ -23,6 +23,7 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
     "report.html",
     "import.html",
     "outbox.html",
+    "tasks.html",
 );
 
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {

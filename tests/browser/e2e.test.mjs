@@ -145,6 +145,7 @@ test("import, review, confirm, complete, report", async () => {
   await department.getByRole("button", { name: "完了にする" }).click();
   await department.waitForLoadState("load");
   assert.match(await department.locator("dl.facts").innerText(), /完了/);
+  await department.screenshot({ path: path.join(shots, "phone-task.png"), fullPage: true });
 
   // The follow-up report shows it done, with the completion note.
   await secretariat.goto(`${base}/report`);
