@@ -167,20 +167,49 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("outbox.recipients", "宛先", "Recipients"),
     ("outbox.attempts", "試行回数", "Attempts"),
     ("outbox.empty", "メールはありません。", "No mail."),
+    ("event.created", "作成", "Created"),
+    ("event.confirmed", "確定", "Confirmed"),
+    ("event.edited", "編集", "Edited"),
+    ("event.completed", "完了", "Completed"),
+    ("event.cancelled", "取消", "Cancelled"),
+    ("event.rejected", "却下", "Rejected"),
+    ("event.reopened", "再開", "Reopened"),
+    ("event.merged", "統合", "Merged"),
+    ("event.merged_away", "統合により取消", "Merged into another"),
+    ("event.note_added", "進捗を記録", "Note added"),
+    (
+        "event.due_rebound",
+        "期限が会議の日程に追従",
+        "Due date followed the meeting",
+    ),
+    ("field.status", "状態", "status"),
+    ("field.summary", "宿題", "summary"),
+    ("field.owner", "担当部署", "owner"),
+    ("field.due_kind", "期限の種類", "due kind"),
+    ("field.due_on", "期限", "due date"),
+    ("field.due_meeting_id", "期限の会議", "due meeting"),
+    ("field.completion_note", "完了報告", "completion note"),
+    ("field.cancel_reason", "取消理由", "reason"),
+    ("field.note", "進捗", "note"),
     ("error.title", "エラー", "Error"),
     ("error.back", "戻る", "Back"),
 ];
 
+/// The translation of `key`, or `fallback` when the table has none (e.g. an audit
+/// action added later).
+pub fn translate_or(lang: Lang, key: &str, fallback: &str) -> String {
+    MESSAGES.iter().find(|(k, _, _)| *k == key).map_or_else(
+        || fallback.to_owned(),
+        |(_, ja, en)| match lang {
+            Lang::Ja => (*ja).to_owned(),
+            Lang::En => (*en).to_owned(),
+        },
+    )
+}
+
+/// The translation of `key`; the key itself when missing, so a gap is visible.
 pub fn translate(lang: Lang, key: &str) -> String {
-    MESSAGES
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map(|(_, ja, en)| match lang {
-            Lang::Ja => *ja,
-            Lang::En => *en,
-        })
-        .unwrap_or(key)
-        .to_owned()
+    translate_or(lang, key, key)
 }
 
 #[cfg(test)]

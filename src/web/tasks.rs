@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     PageError,
+    i18n::{Lang, translate_or},
     session::{CsrfForm, Page, SecretariatPage},
     templates,
 };
@@ -109,8 +110,8 @@ struct EventRow {
     summary: String,
 }
 
-impl From<EventView> for EventRow {
-    fn from(event: EventView) -> Self {
+impl EventRow {
+    fn new(event: EventView, lang: Lang) -> Self {
         let summary = event
             .changes
             .as_object()
@@ -119,8 +120,13 @@ impl From<EventView> for EventRow {
                     .iter()
                     .map(
                         |(field, change)| match change.as_array().map(Vec::as_slice) {
-                            Some([old, new]) => format!("{field}: {} → {}", plain(old), plain(new)),
-                            _ => format!("{field}: {}", plain(change)),
+                            Some([old, new]) => format!(
+                                "{}: {} → {}",
+                                field_name(lang, field),
+                                plain(old),
+                                plain(new)
+                            ),
+                            _ => format!("{}: {}", field_name(lang, field), plain(change)),
                         },
                     )
                     .collect::<Vec<_>>()
@@ -130,10 +136,14 @@ impl From<EventView> for EventRow {
         Self {
             at: event.created_at.format("%Y-%m-%d %H:%M").to_string(),
             actor: event.actor,
-            action: event.action,
+            action: translate_or(lang, &format!("event.{}", event.action), &event.action),
             summary,
         }
     }
+}
+
+fn field_name(lang: Lang, field: &str) -> String {
+    translate_or(lang, &format!("field.{field}"), field)
 }
 
 fn plain(value: &serde_json::Value) -> String {
@@ -154,7 +164,7 @@ async fn show(
     let events: Vec<EventRow> = tasks::events(&state.db, &actor, id)
         .await?
         .into_iter()
-        .map(EventRow::from)
+        .map(|e| EventRow::new(e, page.lang))
         .collect();
     let today = tasks::today(state.clock.now());
     let own = page.is_secretariat()
