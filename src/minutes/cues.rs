@@ -15,7 +15,7 @@ const CUES: &[(&str, ItemKind, f32, bool, bool)] = &[
     // report-backs
     (r"報告(?:を)?(?:して)?(?:いただきたい|頂きたい|もらいたい|ほしい|欲しい|ください|下さい|願い|いただければ|頂ければ|いただけたら|もらえれば|してもらう)", Report, 0.9, false, false),
     (r"報告(?:すること|を求め|するよう)", Report, 0.8, false, true),
-    (r"(?:に|へ)(?:上げて|あげて)(?:いただ|頂|もら|くださ|下さ|ほし)", Report, 0.85, false, false),
+    (r"(?:に|へ)(?:上げて|あげて)(?:いただきたい|頂きたい|いただければ|頂ければ|いただけたら|頂けたら|もらいたい|もらえれば|ほしい|ください|下さい)", Report, 0.85, false, false),
     // requests
     (r"[てで](?:いただきたい|頂きたい|もらいたい|ほしい|欲しい)", Request, 0.9, false, false),
     (r"(?:いただきたい|頂きたい|もらいたい)", Request, 0.8, false, false),
@@ -119,7 +119,7 @@ pub(crate) fn score(sentence: &str, has_due: bool) -> Option<Hit> {
     if !matched.matched_any() {
         return None;
     }
-    let mut best: Option<(usize, Hit)> = None;
+    let mut hits: Vec<(usize, Hit)> = Vec::new();
     let mut report = false;
     for i in matched.iter() {
         let (Some(re), Some(&(_, kind, w, _, _))) = (t.cues.get(i), CUES.get(i)) else {
@@ -128,6 +128,11 @@ pub(crate) fn score(sentence: &str, has_due: bool) -> Option<Hit> {
         for m in re.find_iter(sentence) {
             let after = &sentence[m.end()..];
             if NOUNS_AFTER.iter().any(|n| after.starts_with(n)) && !m.as_str().ends_with("こと") {
+                continue;
+            }
+            let before = &sentence[..m.start()];
+            // 「させていただきたい」「書かせていただこう」: the speaker's own action
+            if kind != Commitment && (before.ends_with('せ') || before.ends_with("させ")) {
                 continue;
             }
             let mut w = w;
@@ -142,12 +147,16 @@ pub(crate) fn score(sentence: &str, has_due: bool) -> Option<Hit> {
                 weight: w,
                 cue_end: m.end(),
             };
-            if best.as_ref().is_none_or(|(_, b)| hit.weight > b.weight) {
-                best = Some((i, hit));
-            }
+            hits.push((i, hit));
         }
     }
-    let (idx, mut hit) = best?;
+    // the main predicate comes last in Japanese: of the strong cues, take the
+    // one nearest the end of the sentence
+    let max = hits.iter().map(|(_, h)| h.weight).fold(0.0f32, f32::max);
+    let (idx, mut hit) = hits
+        .into_iter()
+        .filter(|(_, h)| h.weight >= max - 0.1)
+        .max_by_key(|(_, h)| h.cue_end)?;
     let &(_, _, _, question_ok, past_ok) = CUES.get(idx)?;
     if report && hit.kind == Request {
         hit.kind = Report;

@@ -203,6 +203,7 @@ pub(crate) fn parse(text: &str) -> Minutes {
             if let Some(f) = cont
                 && matches!(f, Field::Agenda | Field::Attendees)
                 && label.is_none()
+                && !is_structural(line)
                 && !line.contains('。')
                 && line.chars().count() <= 120
             {
