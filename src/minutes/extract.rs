@@ -22,7 +22,7 @@ const HARD_MAX_EVIDENCE: usize = 390;
 
 /// Undertakings that are, by their nature, brought back to the next meeting.
 static IMPLIED_NEXT_MEETING: LazyLock<Re> = LazyLock::new(|| {
-    Re::new(r"案を(?:出|提出|お示し|作成|提示)|(?:本部|委員会|会議|審議会|協議会|部会)(?:に|へ|で)(?:ご|改めて)?(?:報告|提出|諮|お諮り|お示し|提示)|改めて(?:ご)?(?:報告|提案|お示し)")
+    Re::new(r"案を(?:出|提出|お示し|提示)|(?:本部|委員会|会議|審議会|協議会|部会)(?:に|へ|で)(?:ご|改めて)?(?:報告|提出|諮|お諮り|お示し|提示)|改めて(?:ご)?(?:報告|提案|お示し)")
 });
 
 struct Scored {
@@ -74,6 +74,7 @@ pub(crate) fn extract(minutes: &Minutes, directory: &Directory) -> Vec<Candidate
     }
 
     let mut out = Vec::new();
+    let mut last_request: Option<(usize, Due)> = None;
     for (i, t) in turns.iter().enumerate() {
         let sents = sentences::split(ct, t.body.clone());
         let mut scored: Vec<Scored> = Vec::new();
@@ -111,7 +112,19 @@ pub(crate) fn extract(minutes: &Minutes, directory: &Directory) -> Vec<Candidate
             groups.push(vec![s]);
         }
         for g in groups {
-            if let Some(c) = candidate(minutes, &ctx, &g, i, &roles, &depts, &addressees) {
+            if let Some(mut c) = candidate(minutes, &ctx, &g, i, &roles, &depts, &addressees) {
+                // an undertaking that answers a request of the previous turn
+                // takes over the request's due
+                if c.kind == ItemKind::Commitment
+                    && c.due.kind == DueKind::None
+                    && let Some((ti, d)) = last_request
+                    && ti + 1 == i
+                {
+                    c.due = d;
+                }
+                if c.kind != ItemKind::Commitment && c.due.kind != DueKind::None {
+                    last_request = Some((i, c.due));
+                }
                 out.push(c);
             }
         }

@@ -208,6 +208,8 @@ pub(crate) struct HeaderBuilder {
     date_text: Option<String>,
     time_text: Option<String>,
     secretariat_guess: Option<String>,
+    /// the title was taken from a label row (not guessed from a line)
+    title_from_label: bool,
 }
 
 impl HeaderBuilder {
@@ -226,8 +228,11 @@ impl HeaderBuilder {
                 if !scalar_ok || joined.is_empty() {
                     return false;
                 }
-                if self.header.title.is_none() {
+                if !self.title_from_label {
+                    self.header.title = None;
+                    self.header.body = None;
                     self.set_title(&joined);
+                    self.title_from_label = self.header.title.is_some();
                 }
             }
             Field::DateTime | Field::Date => {
