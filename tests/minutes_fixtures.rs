@@ -5,7 +5,10 @@ use chrono::NaiveDate;
 use shukudai::minutes::{Analysis, Candidate, Directory, DueKind, ItemKind, analyse};
 
 fn load(name: &str) -> Analysis {
-    let path = format!("{}/tests/fixtures/minutes/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/minutes/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let bytes = std::fs::read(&path).expect("fixture");
     analyse(&bytes, &Directory::default()).expect("analyse")
 }
@@ -36,7 +39,10 @@ fn spans_ok(a: &Analysis) {
         assert!(s < e && e <= chars.len(), "{c:?}");
         let spanned: String = chars[s..e].iter().collect();
         let mut it = spanned.chars();
-        assert!(c.evidence.chars().all(|ch| it.any(|x| x == ch)), "{c:?} / {spanned}");
+        assert!(
+            c.evidence.chars().all(|ch| it.any(|x| x == ch)),
+            "{c:?} / {spanned}"
+        );
         assert!(c.evidence.chars().count() <= 400);
     }
 }
@@ -60,7 +66,11 @@ fn gijiyoshi_bullets() {
     assert_eq!(c.kind, ItemKind::Commitment);
     assert_eq!(c.owner.as_deref(), Some("健康福祉部福祉政策課"));
     assert_eq!(c.due.kind, DueKind::NextMeeting);
-    assert_eq!(c.due.date, date(2024, 1, 25), "next meeting date stated in the minutes");
+    assert_eq!(
+        c.due.date,
+        date(2024, 1, 25),
+        "next meeting date stated in the minutes"
+    );
     let fy = item(&a, "素案を年度内に示すよう求めた");
     assert_eq!(fy.due.date, date(2024, 3, 31));
     assert_eq!(item(&a, "速やかに検討してほしい").due.kind, DueKind::Asap);
@@ -78,13 +88,25 @@ fn iinkai_named_speakers() {
     assert_eq!(m.held_on, date(2022, 12, 15));
     assert_eq!(m.starts_at.as_deref(), Some("10:00"));
     assert_eq!(m.ends_at.as_deref(), Some("11:30"));
-    assert!(m.attendees.iter().any(|x| x.title == "市民部長" && x.department.as_deref() == Some("市民部")));
+    assert!(
+        m.attendees
+            .iter()
+            .any(|x| x.title == "市民部長" && x.department.as_deref() == Some("市民部"))
+    );
 
     let r = item(&a, "1月末までに各課から集めていただけますか");
     assert_eq!(r.speaker.as_deref(), Some("山田委員"));
     assert_eq!(r.kind, ItemKind::Request);
-    assert_eq!(r.due.date, date(2023, 1, 31), "December meeting: January is next year");
-    assert_eq!(r.owner.as_deref(), Some("総務部情報政策課"), "the secretariat's 課長 accepted");
+    assert_eq!(
+        r.due.date,
+        date(2023, 1, 31),
+        "December meeting: January is next year"
+    );
+    assert_eq!(
+        r.owner.as_deref(),
+        Some("総務部情報政策課"),
+        "the secretariat's 課長 accepted"
+    );
     let c = item(&a, "来週中に結果を共有します");
     assert_eq!(c.owner.as_deref(), Some("市民部"));
     assert_eq!(c.due.date, date(2022, 12, 23), "Friday of next week");
@@ -102,9 +124,15 @@ fn iinkai_named_speakers() {
 
 #[test]
 fn shift_jis_crlf() {
-    let path = format!("{}/tests/fixtures/minutes/sjis-bousai.txt", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/minutes/sjis-bousai.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let raw = std::fs::read(&path).expect("fixture");
-    assert!(std::str::from_utf8(&raw).is_err(), "the fixture is Shift_JIS");
+    assert!(
+        std::str::from_utf8(&raw).is_err(),
+        "the fixture is Shift_JIS"
+    );
     let a = load("sjis-bousai.txt");
     spans_ok(&a);
     assert!(!a.text.contains('\r'));
@@ -121,9 +149,16 @@ fn shift_jis_crlf() {
     assert_eq!(c.owner.as_deref(), Some("総務課"));
     assert_eq!(c.due.date, date(2024, 2, 23));
     let r = item(&a, "年度内に一覧を作成していただきたい");
-    assert_eq!(r.due.date, date(2024, 3, 31), "February: this fiscal year ends next month");
+    assert_eq!(
+        r.due.date,
+        date(2024, 3, 31),
+        "February: this fiscal year ends next month"
+    );
     assert_eq!(r.owner.as_deref(), Some("総務課"), "総務課長 accepted");
-    assert_eq!(item(&a, "早急に各地区と調整をお願いします").due.kind, DueKind::Asap);
+    assert_eq!(
+        item(&a, "早急に各地区と調整をお願いします").due.kind,
+        DueKind::Asap
+    );
     no_item(&a, "既に完了しています");
     no_item(&a, "ありがとうございます");
     insta::assert_json_snapshot!("sjis_bousai", a);
@@ -173,12 +208,27 @@ fn reiwa_gannen_and_fiscal_year() {
     assert_eq!(m.body.as_deref(), Some("かもめ市行財政改革推進会議"));
     assert_eq!(m.starts_at.as_deref(), Some("13:30"));
     assert_eq!(m.ends_at.as_deref(), Some("15:00"));
-    assert_eq!(m.agenda, vec!["事務事業評価の結果について", "公共施設の再配置について"]);
+    assert_eq!(
+        m.agenda,
+        vec!["事務事業評価の結果について", "公共施設の再配置について"]
+    );
 
-    assert_eq!(item(&a, "年度末までに市のホームページで公表").due.date, date(2020, 3, 31));
-    assert_eq!(item(&a, "1月中旬までに実施してほしい").due.date, date(2020, 1, 20));
-    assert_eq!(item(&a, "来年度中に再配置の方針").due.date, date(2021, 3, 31));
-    assert_eq!(item(&a, "2月末までに委員に送付").due.date, date(2020, 2, 29));
+    assert_eq!(
+        item(&a, "年度末までに市のホームページで公表").due.date,
+        date(2020, 3, 31)
+    );
+    assert_eq!(
+        item(&a, "1月中旬までに実施してほしい").due.date,
+        date(2020, 1, 20)
+    );
+    assert_eq!(
+        item(&a, "来年度中に再配置の方針").due.date,
+        date(2021, 3, 31)
+    );
+    assert_eq!(
+        item(&a, "2月末までに委員に送付").due.date,
+        date(2020, 2, 29)
+    );
     let c = item(&a, "令和2年1月31日までに集計結果を送付します");
     assert_eq!(c.kind, ItemKind::Commitment);
     assert_eq!(c.owner.as_deref(), Some("企画部行政改革課"));
@@ -194,7 +244,10 @@ fn directory_aliases_resolve_owners() {
         ("総務部デジタル推進課", vec!["事務局", "デジタル推進課"]),
         ("区民部", vec![]),
     ]);
-    let path = format!("{}/tests/fixtures/minutes/pagebreak-fullwidth.txt", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/minutes/pagebreak-fullwidth.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let a = analyse(&std::fs::read(path).expect("fixture"), &dir).expect("analyse");
     let n = item(&a, "事務局で次回までに論点を整理してください");
     assert_eq!(n.owner.as_deref(), Some("総務部デジタル推進課"));
@@ -204,7 +257,12 @@ fn directory_aliases_resolve_owners() {
 fn serializes_meeting_and_items_only() {
     let a = load("iinkai-named.txt");
     let v = serde_json::to_value(&a).expect("json");
-    let keys: Vec<&str> = v.as_object().expect("object").keys().map(String::as_str).collect();
+    let keys: Vec<&str> = v
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(keys, vec!["items", "meeting"]);
     assert_eq!(v["meeting"]["held_on"], "2022-12-15");
     assert!(v["items"][0]["due"]["kind"].is_string());

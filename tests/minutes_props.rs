@@ -8,7 +8,12 @@ fn check_spans(text: &str, a: &Analysis) -> Result<(), TestCaseError> {
     let chars: Vec<char> = text.chars().collect();
     for c in &a.items {
         let [s, e] = c.evidence_span;
-        prop_assert!(s < e && e <= chars.len(), "bad span {:?} for {} chars", c.evidence_span, chars.len());
+        prop_assert!(
+            s < e && e <= chars.len(),
+            "bad span {:?} for {} chars",
+            c.evidence_span,
+            chars.len()
+        );
         // the evidence is the spanned text with page-break noise removed:
         // its chars are a subsequence of the span
         let mut it = chars[s..e].iter();
@@ -26,13 +31,53 @@ fn check_spans(text: &str, a: &Analysis) -> Result<(), TestCaseError> {
 
 /// Pieces of minutes to assemble realistic-but-random documents from.
 const PIECES: &[&str] = &[
-    "本部長：", "部員：", "事務局：", "本 部 長：", "○田中情報政策課長　", "◎委員長　", "【市長】", "「山田委員」",
-    "・", "→", "○ ", "\n", "\n\n", "\n## 審 議 経 過\n", "\n－３－\n", "\t", "　",
-    "調整をお願いいたします。", "次回の本部で報告してもらいたいと思います。", "早急に対応します。",
-    "１０月末までに", "年度内に", "来週中に", "今週金曜日までに", "令和元年12月20日", "午後3時～午後4時",
-    "区民部では、", "各部で", "事務局にて", "検討していきたいと考えています。", "対応済みです。",
-    "ご質問はありますか。", "仮に", "ありがとうございました。", "開催日時\t", "場所：", "出席者\t部 員\t区民部長、総務部長",
-    "議題\t(1) 報告について", "〔事務局：資料を説明〕", "—了承—", "「", "」", "（", "）", "\u{FEFF}", "ｶﾞ", "①",
+    "本部長：",
+    "部員：",
+    "事務局：",
+    "本 部 長：",
+    "○田中情報政策課長　",
+    "◎委員長　",
+    "【市長】",
+    "「山田委員」",
+    "・",
+    "→",
+    "○ ",
+    "\n",
+    "\n\n",
+    "\n## 審 議 経 過\n",
+    "\n－３－\n",
+    "\t",
+    "　",
+    "調整をお願いいたします。",
+    "次回の本部で報告してもらいたいと思います。",
+    "早急に対応します。",
+    "１０月末までに",
+    "年度内に",
+    "来週中に",
+    "今週金曜日までに",
+    "令和元年12月20日",
+    "午後3時～午後4時",
+    "区民部では、",
+    "各部で",
+    "事務局にて",
+    "検討していきたいと考えています。",
+    "対応済みです。",
+    "ご質問はありますか。",
+    "仮に",
+    "ありがとうございました。",
+    "開催日時\t",
+    "場所：",
+    "出席者\t部 員\t区民部長、総務部長",
+    "議題\t(1) 報告について",
+    "〔事務局：資料を説明〕",
+    "—了承—",
+    "「",
+    "」",
+    "（",
+    "）",
+    "\u{FEFF}",
+    "ｶﾞ",
+    "①",
 ];
 
 fn doc() -> impl Strategy<Value = String> {

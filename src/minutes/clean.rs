@@ -281,7 +281,11 @@ mod tests {
     fn rejoins_sentence_split_by_page_header() {
         let t = "本部長：報告してもらいたいと\n\n## 審 議 経 過\n\n思います。次\n";
         let c = Clean::new(t);
-        assert!(c.text.contains("報告してもらいたいと思います。"), "{}", c.text);
+        assert!(
+            c.text.contains("報告してもらいたいと思います。"),
+            "{}",
+            c.text
+        );
         let i = c.text.find("思います").unwrap();
         let e = i + "思います".len();
         assert_eq!(c.original(t, 0..e), "本部長：報告してもらいたいと思います");
@@ -296,6 +300,9 @@ mod tests {
         let t = "事務局：１０月末までに\n－３－\n報告します。\n";
         let c = Clean::new(t);
         assert_eq!(c.text, "事務局:10月末までに報告します。");
-        assert_eq!(c.original(t, 0..c.text.len()), "事務局：１０月末までに報告します。");
+        assert_eq!(
+            c.original(t, 0..c.text.len()),
+            "事務局：１０月末までに報告します。"
+        );
     }
 }

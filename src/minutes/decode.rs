@@ -27,7 +27,10 @@ pub fn decode(bytes: &[u8]) -> Result<String, MinutesError> {
     Ok(text)
 }
 
-fn decode_strict(enc: &'static encoding_rs::Encoding, bytes: &[u8]) -> Result<String, MinutesError> {
+fn decode_strict(
+    enc: &'static encoding_rs::Encoding,
+    bytes: &[u8],
+) -> Result<String, MinutesError> {
     enc.decode_without_bom_handling_and_without_replacement(bytes)
         .map(|c| c.into_owned())
         .ok_or(MinutesError::Undecodable)

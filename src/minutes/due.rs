@@ -6,10 +6,10 @@
 //! meeting (so 「1月末までに」 in a December meeting is next January).
 
 use super::header::era_year;
+use super::re::Re;
 use super::{Due, DueKind};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use regex::{Captures, Regex};
-use super::re::Re;
 use std::sync::LazyLock;
 
 type Resolver = fn(&Captures, Option<NaiveDate>) -> Option<Due>;
@@ -131,11 +131,15 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
 /// Phrases that do not set a due date even though they look like one
 /// (things in the past or starting points).
 static NOT_DUE: LazyLock<Re> = LazyLock::new(|| {
-    Re::new(r"(?:昨年度|前年度|昨年|先月|先週)(?:末|中)?|\d{1,2}\s*月\s*(?:\d{1,2}\s*日)?\s*(?:上旬|中旬|下旬)?\s*(?:から|以降|より|に開催した|に実施した)")
+    Re::new(
+        r"(?:昨年度|前年度|昨年|先月|先週)(?:末|中)?|\d{1,2}\s*月\s*(?:\d{1,2}\s*日)?\s*(?:上旬|中旬|下旬)?\s*(?:から|以降|より|に開催した|に実施した)",
+    )
 });
 
 static NEXT_MEETING_DATE: LazyLock<Re> = LazyLock::new(|| {
-    Re::new(r"次回(?:の)?(?:会議|会合|本部|委員会|審議会|協議会|部会)?(?:の)?(?:開催|日程|予定)?(?:日|日時|日程)?(?:は|を|:|について(?:は)?)?[、\s]*((?:(?:令和|平成)\s*(?:\d{1,2}|元)\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日)")
+    Re::new(
+        r"次回(?:の)?(?:会議|会合|本部|委員会|審議会|協議会|部会)?(?:の)?(?:開催|日程|予定)?(?:日|日時|日程)?(?:は|を|:|について(?:は)?)?[、\s]*((?:(?:令和|平成)\s*(?:\d{1,2}|元)\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日)",
+    )
 });
 
 fn ymd(y: i32, m: &str, d: &str) -> Option<NaiveDate> {
@@ -162,7 +166,11 @@ fn month_end(d: NaiveDate, add: u32) -> Option<NaiveDate> {
 
 /// 31 March ending the fiscal year of `d` (plus `add` years).
 fn fy_end(d: NaiveDate, add: i32) -> Option<NaiveDate> {
-    let y = if d.month() >= 4 { d.year() + 1 } else { d.year() };
+    let y = if d.month() >= 4 {
+        d.year() + 1
+    } else {
+        d.year()
+    };
     NaiveDate::from_ymd_opt(y + add, 3, 31)
 }
 
@@ -263,7 +271,10 @@ mod tests {
 
     #[test]
     fn kinds() {
-        assert_eq!(due("次回の本部で報告", d(2020, 8, 3)).kind, DueKind::NextMeeting);
+        assert_eq!(
+            due("次回の本部で報告", d(2020, 8, 3)).kind,
+            DueKind::NextMeeting
+        );
         assert_eq!(due("早急に対応", None).kind, DueKind::Asap);
         assert_eq!(due("令和3年1月15日までに", None).date, d(2021, 1, 15));
         assert_eq!(due("検討する", d(2020, 8, 3)), Due::NONE);

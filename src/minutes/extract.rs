@@ -22,7 +22,9 @@ const HARD_MAX_EVIDENCE: usize = 390;
 
 /// Undertakings that are, by their nature, brought back to the next meeting.
 static IMPLIED_NEXT_MEETING: LazyLock<Re> = LazyLock::new(|| {
-    Re::new(r"案を(?:出|提出|お示し|提示)|(?:本部|委員会|会議|審議会|協議会|部会)(?:に|へ|で)(?:ご|改めて)?(?:報告|提出|諮|お諮り|お示し|提示)|改めて(?:ご)?(?:報告|提案|お示し)")
+    Re::new(
+        r"案を(?:出|提出|お示し|提示)|(?:本部|委員会|会議|審議会|協議会|部会)(?:に|へ|で)(?:ご|改めて)?(?:報告|提出|諮|お諮り|お示し|提示)|改めて(?:ご)?(?:報告|提案|お示し)",
+    )
 });
 
 struct Scored {
@@ -41,7 +43,10 @@ pub(crate) fn extract(minutes: &Minutes, directory: &Directory) -> Vec<Candidate
     let held = minutes.meeting.held_on;
 
     // roles, speaker departments and the chair's addressee per turn
-    let roles: Vec<Role> = turns.iter().map(|t| ctx.role(t.speaker.as_deref())).collect();
+    let roles: Vec<Role> = turns
+        .iter()
+        .map(|t| ctx.role(t.speaker.as_deref()))
+        .collect();
     let mut depts: Vec<Option<String>> = Vec::with_capacity(turns.len());
     let mut addressees: Vec<Option<String>> = Vec::with_capacity(turns.len());
     let mut addressee: Option<String> = None;
@@ -159,7 +164,8 @@ fn candidate(
     };
 
     let mut due = resolve_due(text, minutes.meeting.held_on);
-    if due.kind == DueKind::None && kind != ItemKind::Request && IMPLIED_NEXT_MEETING.is_match(text) {
+    if due.kind == DueKind::None && kind != ItemKind::Request && IMPLIED_NEXT_MEETING.is_match(text)
+    {
         due = Due {
             kind: DueKind::NextMeeting,
             date: None,
@@ -171,9 +177,7 @@ fn candidate(
 
     let turns = &minutes.turns;
     let mut confidence = strongest.hit.weight;
-    let agent = group
-        .iter()
-        .find_map(|s| ctx.agent(&ct[s.range.clone()]));
+    let agent = group.iter().find_map(|s| ctx.agent(&ct[s.range.clone()]));
     let owner = if agent.is_some() {
         confidence += 0.1;
         agent

@@ -2,9 +2,9 @@
 //! Japanese eras, times, attendees and their departments.
 
 use super::clean::key;
+use super::re::Re;
 use super::{Attendee, MeetingHeader};
 use chrono::NaiveDate;
-use super::re::Re;
 use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,7 +96,9 @@ const LABELS: &[(&str, Field)] = &[
 
 /// Leading decoration of a header label: bullets, enumerations, brackets.
 static LEAD: LazyLock<Re> = LazyLock::new(|| {
-    Re::new(r"^[\s#]*(?:[○◯◎●◆◇■□・\-*【〔\[<]|\d{1,2}[.、)]?|\(\d{1,2}\)|[①-⑳]|[一二三四五六七八九十]{1,2}[、.])?\s*")
+    Re::new(
+        r"^[\s#]*(?:[○◯◎●◆◇■□・\-*【〔\[<]|\d{1,2}[.、)]?|\(\d{1,2}\)|[①-⑳]|[一二三四五六七八九十]{1,2}[、.])?\s*",
+    )
 });
 
 static ERA_DATE: LazyLock<Re> = LazyLock::new(|| {
@@ -109,7 +111,9 @@ static TIME: LazyLock<Re> = LazyLock::new(|| {
     Re::new(r"(午前|午後)?\s*(\d{1,2})\s*(?:時\s*(\d{1,2}|半)?\s*分?|:\s*(\d{2}))|(正午)")
 });
 static MARK_TIME: LazyLock<Re> = LazyLock::new(|| {
-    Re::new(r"[\[〔(<【]\s*((?:午前|午後)?\s*\d{1,2}\s*(?:時\s*\d{0,2}\s*分?|:\s*\d{2}))\s*(開会|開始|閉会|終了|散会)")
+    Re::new(
+        r"[\[〔(<【]\s*((?:午前|午後)?\s*\d{1,2}\s*(?:時\s*\d{0,2}\s*分?|:\s*\d{2}))\s*(開会|開始|閉会|終了|散会)",
+    )
 });
 static TITLE_LINE: LazyLock<Re> = LazyLock::new(|| {
     Re::new(r"(?:会議|委員会|審議会|協議会|本部|部会|懇談会|検討会|懇話会|推進会議|連絡会|分科会)")
@@ -118,28 +122,39 @@ static TITLE_STRIP: LazyLock<Re> = LazyLock::new(|| {
     Re::new(r"\s*[(（]?(?:会議録|議事録|議事要旨|会議要旨|会議概要|議事概要|要旨|摘録)[)）]?\s*$")
 });
 static BODY_PREFIX: LazyLock<Re> = LazyLock::new(|| {
-    Re::new(r"^\s*(?:(?:令和|平成|昭和)\s*(?:\d{1,2}|元)\s*年度?|(?:19|20)\d{2}\s*年度?)?\s*(?:第\s*\d{1,3}\s*回)?\s*(?:定例|臨時)?\s*")
+    Re::new(
+        r"^\s*(?:(?:令和|平成|昭和)\s*(?:\d{1,2}|元)\s*年度?|(?:19|20)\d{2}\s*年度?)?\s*(?:第\s*\d{1,3}\s*回)?\s*(?:定例|臨時)?\s*",
+    )
 });
 static BODY_SUFFIX: LazyLock<Re> = LazyLock::new(|| {
-    Re::new(r"\s*(?:[(（]\s*)?(?:(?:令和|平成)\s*(?:\d{1,2}|元)\s*年度?\s*)?(?:第\s*\d{1,3}\s*回)(?:\s*[)）])?.*$|\s*[(（][^)）]*[)）]\s*$|\s+(?:定例会|臨時会)$")
+    Re::new(
+        r"\s*(?:[(（]\s*)?(?:(?:令和|平成)\s*(?:\d{1,2}|元)\s*年度?\s*)?(?:第\s*\d{1,3}\s*回)(?:\s*[)）])?.*$|\s*[(（][^)）]*[)）]\s*$|\s+(?:定例会|臨時会)$",
+    )
 });
 static ENUM_SPLIT: LazyLock<Re> = LazyLock::new(|| {
     Re::new(r"(?:^|\s)(?:\d{1,2}[.．]|[(（]\d{1,2}[)）]|[①-⑳]|\d{1,2}\s)\s*|[\n]")
 });
 static DEPT_TITLE: LazyLock<Re> = LazyLock::new(|| {
-    Re::new(r"^(.+?(?:部|課|室|局|所|センター|館|事務所|係|事務局|支所|出張所|園|署))(?:長|次長|参事|主幹|担当課長|担当部長|副参事|補佐|課長補佐|付)$")
+    Re::new(
+        r"^(.+?(?:部|課|室|局|所|センター|館|事務所|係|事務局|支所|出張所|園|署))(?:長|次長|参事|主幹|担当課長|担当部長|副参事|補佐|課長補佐|付)$",
+    )
 });
-static DEPUTY: LazyLock<Re> = LazyLock::new(|| {
-    Re::new(r"[(（]([^)）]+?)(?:の)?代理[)）]")
-});
-static PAREN: LazyLock<Re> =
-    LazyLock::new(|| Re::new(r"[(（][^)）]*[)）]"));
+static DEPUTY: LazyLock<Re> = LazyLock::new(|| Re::new(r"[(（]([^)）]+?)(?:の)?代理[)）]"));
+static PAREN: LazyLock<Re> = LazyLock::new(|| Re::new(r"[(（][^)）]*[)）]"));
 
-const NON_DEPT_TITLES: &[&str] = &[
-    "本部長", "副本部長", "部会長", "副部会長", "本部員", "部員",
-];
+const NON_DEPT_TITLES: &[&str] = &["本部長", "副本部長", "部会長", "副部会長", "本部員", "部員"];
 const GROUP_WORDS: &[&str] = &[
-    "部員", "事務局", "委員", "構成員", "説明員", "幹事", "出席者", "関係者", "オブザーバー", "区側", "市側",
+    "部員",
+    "事務局",
+    "委員",
+    "構成員",
+    "説明員",
+    "幹事",
+    "出席者",
+    "関係者",
+    "オブザーバー",
+    "区側",
+    "市側",
 ];
 
 /// Matches a header label at the start of `line` (cleaned). Returns the field,
@@ -176,7 +191,10 @@ pub(crate) fn match_label(line: &str) -> Option<(Field, usize)> {
         if depth == 0 {
             let after = b + c.len_utf8();
             let next = rest[after..].chars().next();
-            let sep = matches!(next, None | Some('\t' | ' ' | ':' | '】' | ']' | '〕' | '>'));
+            let sep = matches!(
+                next,
+                None | Some('\t' | ' ' | ':' | '】' | ']' | '〕' | '>')
+            );
             if sep && let Some((f, _)) = label_field(&k) {
                 best = Some((f, lead + after));
             }
@@ -296,7 +314,17 @@ impl HeaderBuilder {
             if k.is_empty()
                 || matches!(
                     k.as_str(),
-                    "議題" | "議事" | "報告" | "議案" | "報告事項" | "審議事項" | "協議事項" | "その他" | "開会" | "閉会" | "次第"
+                    "議題"
+                        | "議事"
+                        | "報告"
+                        | "議案"
+                        | "報告事項"
+                        | "審議事項"
+                        | "協議事項"
+                        | "その他"
+                        | "開会"
+                        | "閉会"
+                        | "次第"
                 )
             {
                 continue;
@@ -516,21 +544,48 @@ mod tests {
 
     #[test]
     fn labels() {
-        assert_eq!(match_label("開 催 日 時\t令和2年").map(|x| x.0), Some(Field::DateTime));
-        assert_eq!(match_label("事務局(担当課)\t政策").map(|x| x.0), Some(Field::Secretariat));
-        assert_eq!(match_label("日時:令和5年").map(|x| x.0), Some(Field::DateTime));
-        assert_eq!(match_label("【場所】本庁舎").map(|x| x.0), Some(Field::Place));
-        assert_eq!(match_label("1 日時 令和5年4月1日").map(|x| x.0), Some(Field::DateTime));
+        assert_eq!(
+            match_label("開 催 日 時\t令和2年").map(|x| x.0),
+            Some(Field::DateTime)
+        );
+        assert_eq!(
+            match_label("事務局(担当課)\t政策").map(|x| x.0),
+            Some(Field::Secretariat)
+        );
+        assert_eq!(
+            match_label("日時:令和5年").map(|x| x.0),
+            Some(Field::DateTime)
+        );
+        assert_eq!(
+            match_label("【場所】本庁舎").map(|x| x.0),
+            Some(Field::Place)
+        );
+        assert_eq!(
+            match_label("1 日時 令和5年4月1日").map(|x| x.0),
+            Some(Field::DateTime)
+        );
         assert_eq!(match_label("本部長:はい"), None);
         assert_eq!(match_label("日時を決める"), None);
     }
 
     #[test]
     fn dates_and_times() {
-        assert_eq!(find_date("令和元年5月7日"), NaiveDate::from_ymd_opt(2019, 5, 7));
-        assert_eq!(find_date("平成30年5月29日(火)"), NaiveDate::from_ymd_opt(2018, 5, 29));
-        assert_eq!(find_times("午後3時03分~午後3時55分"), vec!["15:03", "15:55"]);
-        assert_eq!(find_times("午前10時8分~午前10時36分"), vec!["10:08", "10:36"]);
+        assert_eq!(
+            find_date("令和元年5月7日"),
+            NaiveDate::from_ymd_opt(2019, 5, 7)
+        );
+        assert_eq!(
+            find_date("平成30年5月29日(火)"),
+            NaiveDate::from_ymd_opt(2018, 5, 29)
+        );
+        assert_eq!(
+            find_times("午後3時03分~午後3時55分"),
+            vec!["15:03", "15:55"]
+        );
+        assert_eq!(
+            find_times("午前10時8分~午前10時36分"),
+            vec!["10:08", "10:36"]
+        );
         assert_eq!(find_times("午後1時30分から3時"), vec!["13:30", "15:00"]);
         assert_eq!(find_times("14:00~16:30"), vec!["14:00", "16:30"]);
     }
@@ -552,6 +607,9 @@ mod tests {
             body_of("令和2年度 第2回豊島区行政情報化推進本部").as_deref(),
             Some("豊島区行政情報化推進本部")
         );
-        assert_eq!(body_of("○○市環境審議会（第3回）").as_deref(), Some("○○市環境審議会"));
+        assert_eq!(
+            body_of("○○市環境審議会（第3回）").as_deref(),
+            Some("○○市環境審議会")
+        );
     }
 }

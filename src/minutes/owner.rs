@@ -2,8 +2,8 @@
 //! roles and departments, and the context of the surrounding turns.
 
 use super::header::department_of_title;
-use super::{Directory, MeetingHeader};
 use super::re::Re;
+use super::{Directory, MeetingHeader};
 use std::sync::LazyLock;
 
 /// Role of a speaker in the meeting.
@@ -22,39 +22,96 @@ pub(crate) enum Role {
 }
 
 const CHAIR_ROLES: &[&str] = &[
-    "本部長", "委員長", "会長", "議長", "座長", "部会長", "司会", "司会者", "分科会長",
+    "本部長",
+    "委員長",
+    "会長",
+    "議長",
+    "座長",
+    "部会長",
+    "司会",
+    "司会者",
+    "分科会長",
 ];
 const MEMBER_ROLES: &[&str] = &[
-    "部員", "本部員", "委員", "議員", "構成員", "幹事", "参加者", "出席者", "発言者",
+    "部員",
+    "本部員",
+    "委員",
+    "議員",
+    "構成員",
+    "幹事",
+    "参加者",
+    "出席者",
+    "発言者",
 ];
 /// Words naming every department at once.
 const ALL_DEPTS: &[&str] = &[
-    "各部局", "各部署", "各部", "各課", "各所管課", "各所属", "全庁", "全部局", "全部署", "全所属", "各局",
+    "各部局",
+    "各部署",
+    "各部",
+    "各課",
+    "各所管課",
+    "各所属",
+    "全庁",
+    "全部局",
+    "全部署",
+    "全所属",
+    "各局",
 ];
 
 /// Department-like mentions: 区民部, 情報管理課, 事務局, 各部 …
 static MENTION: LazyLock<Re> = LazyLock::new(|| {
-    Re::new(r"事務局|各部局|各部署|各部|各課|各所管課|各所属|各局|全庁|全部局|全部署|全所属|[\p{Han}\p{Katakana}ー・]{1,14}?(?:部|課|室|局|センター|事務所|支所)(?:長)?")
+    Re::new(
+        r"事務局|各部局|各部署|各部|各課|各所管課|各所属|各局|全庁|全部局|全部署|全所属|[\p{Han}\p{Katakana}ー・]{1,14}?(?:部|課|室|局|センター|事務所|支所)(?:長)?",
+    )
 });
 /// Mentions that look like departments but are not.
 const NOT_DEPTS: &[&str] = &[
-    "全部", "一部", "内部", "外部", "本部", "幹部", "細部", "上部", "下部", "大部", "局部", "部", "課", "室", "局",
-    "区長部局", "市長部局", "教室", "会議室", "執務室", "庁議室", "研究室", "部局", "事務室", "各室",
+    "全部",
+    "一部",
+    "内部",
+    "外部",
+    "本部",
+    "幹部",
+    "細部",
+    "上部",
+    "下部",
+    "大部",
+    "局部",
+    "部",
+    "課",
+    "室",
+    "局",
+    "区長部局",
+    "市長部局",
+    "教室",
+    "会議室",
+    "執務室",
+    "庁議室",
+    "研究室",
+    "部局",
+    "事務室",
+    "各室",
 ];
 /// Particles after a mention that make it the agent (「区民部では」「事務局にて」).
 static AGENT_AFTER: LazyLock<Re> = LazyLock::new(|| {
-    Re::new(r"^(?:で(?:は|も)?[^の]|が|は|にて|において|としては?|としても|といたしまして|といたしましても|の方で|側で|さん(?:で|が|は))")
+    Re::new(
+        r"^(?:で(?:は|も)?[^の]|が|は|にて|において|としては?|としても|といたしまして|といたしましても|の方で|側で|さん(?:で|が|は))",
+    )
 });
 /// Particles making the mention the addressee of an asking verb (「各課に依頼する」).
 static ASKED_AFTER: LazyLock<Re> =
     LazyLock::new(|| Re::new(r"^(?:に|へ)[^。]{0,30}?(?:依頼|指示|要請|求め|お願い)"));
 /// Self-mention at the start of a member's turn: 「区民部では」「区民部といたしましても」.
 static SELF_MENTION: LazyLock<Re> = LazyLock::new(|| {
-    Re::new(r"(?:^|[。\n]\s*)[^。\n]{0,20}?([\p{Han}\p{Katakana}ー]{1,14}?(?:部|課|室|局|センター|事務所))(?:では|としては|としても|といたしまして|といたしましても|の立場)")
+    Re::new(
+        r"(?:^|[。\n]\s*)[^。\n]{0,20}?([\p{Han}\p{Katakana}ー]{1,14}?(?:部|課|室|局|センター|事務所))(?:では|としては|としても|といたしまして|といたしましても|の立場)",
+    )
 });
 /// The chair naming whom it addresses: 「区民部長はご存知ですか」「総務部長、…」.
 static ADDRESS: LazyLock<Re> = LazyLock::new(|| {
-    Re::new(r"([\p{Han}\p{Katakana}ー]{1,14}?(?:部|課|室|局|センター|事務所))長(?:さん)?(?:は|に|、|,|から|いかが|どう)")
+    Re::new(
+        r"([\p{Han}\p{Katakana}ー]{1,14}?(?:部|課|室|局|センター|事務所))長(?:さん)?(?:は|に|、|,|から|いかが|どう)",
+    )
 });
 
 /// What is known about the meeting's departments.
@@ -68,7 +125,11 @@ pub(crate) struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(header: &'a MeetingHeader, directory: &'a Directory, has_secretariat_turns: bool) -> Self {
+    pub fn new(
+        header: &'a MeetingHeader,
+        directory: &'a Directory,
+        has_secretariat_turns: bool,
+    ) -> Self {
         let secretariat = directory
             .resolve("事務局")
             .map(str::to_string)
@@ -97,7 +158,10 @@ impl<'a> Context<'a> {
         if s.contains("事務局") || self.is_secretariat_title(s) {
             return Role::Secretariat;
         }
-        if CHAIR_ROLES.iter().any(|c| s == *c || (s.ends_with(c) && !s.ends_with(&format!("副{c}")))) {
+        if CHAIR_ROLES
+            .iter()
+            .any(|c| s == *c || (s.ends_with(c) && !s.ends_with(&format!("副{c}"))))
+        {
             return Role::Chair;
         }
         if MEMBER_ROLES.iter().any(|m| s.ends_with(m)) && department_of_title(s).is_none() {
@@ -132,7 +196,10 @@ impl<'a> Context<'a> {
 
     /// Output name for a department mention.
     pub fn canonical(&self, mention: &str) -> Option<String> {
-        let m = mention.strip_suffix('長').filter(|m| m.chars().count() >= 2).unwrap_or(mention);
+        let m = mention
+            .strip_suffix('長')
+            .filter(|m| m.chars().count() >= 2)
+            .unwrap_or(mention);
         if NOT_DEPTS.contains(&m) || m.ends_with("本部") {
             return None;
         }
@@ -149,7 +216,11 @@ impl<'a> Context<'a> {
             return self.secretariat.clone();
         }
         // a known department that ends the mention (surname or parent prefixed)
-        if let Some(k) = self.known.iter().find(|k| m.ends_with(k.as_str()) || k.ends_with(m)) {
+        if let Some(k) = self
+            .known
+            .iter()
+            .find(|k| m.ends_with(k.as_str()) || k.ends_with(m))
+        {
             return Some(k.clone());
         }
         Some(m.to_string())
@@ -208,12 +279,25 @@ mod tests {
         };
         let d = Directory::default();
         let c = Context::new(&h, &d, true);
-        assert_eq!(c.agent("業務の整理は各部でやっておいてもらう").as_deref(), Some("各部"));
-        assert_eq!(c.agent("事務局にて設備投資等を検討していく").as_deref(), Some("政策経営部情報管理課"));
-        assert_eq!(c.agent("区民部といたしましても、実現に向けて").as_deref(), Some("区民部"));
+        assert_eq!(
+            c.agent("業務の整理は各部でやっておいてもらう").as_deref(),
+            Some("各部")
+        );
+        assert_eq!(
+            c.agent("事務局にて設備投資等を検討していく").as_deref(),
+            Some("政策経営部情報管理課")
+        );
+        assert_eq!(
+            c.agent("区民部といたしましても、実現に向けて").as_deref(),
+            Some("区民部")
+        );
         assert_eq!(c.agent("成果を事務局に上げていただけたら"), None);
         assert_eq!(c.agent("情報管理課と連携し、要望を伝える"), None);
-        assert_eq!(c.addressed("何をやっているのですか。区民部長はご存知ですか。").as_deref(), Some("区民部"));
+        assert_eq!(
+            c.addressed("何をやっているのですか。区民部長はご存知ですか。")
+                .as_deref(),
+            Some("区民部")
+        );
         assert_eq!(c.role(Some("本部長")), Role::Chair);
         assert_eq!(c.role(Some("部員")), Role::Member);
         assert_eq!(c.role(Some("情報管理課長")), Role::Secretariat);

@@ -26,11 +26,17 @@ impl Re {
         self.0.as_ref().and_then(|r| r.captures(s))
     }
 
-    pub fn find_iter<'r, 'h>(&'r self, s: &'h str) -> impl Iterator<Item = Match<'h>> + use<'r, 'h> {
+    pub fn find_iter<'r, 'h>(
+        &'r self,
+        s: &'h str,
+    ) -> impl Iterator<Item = Match<'h>> + use<'r, 'h> {
         self.0.iter().flat_map(move |r| r.find_iter(s))
     }
 
-    pub fn captures_iter<'r, 'h>(&'r self, s: &'h str) -> impl Iterator<Item = Captures<'h>> + use<'r, 'h> {
+    pub fn captures_iter<'r, 'h>(
+        &'r self,
+        s: &'h str,
+    ) -> impl Iterator<Item = Captures<'h>> + use<'r, 'h> {
         self.0.iter().flat_map(move |r| r.captures_iter(s))
     }
 

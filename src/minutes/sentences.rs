@@ -23,7 +23,13 @@ pub(crate) fn split(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
             '「' | '『' => depth += 1,
             '」' | '』' => depth = depth.saturating_sub(1),
             '\n' => {
-                if body[b + 1..].split('\n').next().unwrap_or("").trim().is_empty() {
+                if body[b + 1..]
+                    .split('\n')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .is_empty()
+                {
                     depth = 0;
                 }
             }
@@ -79,6 +85,15 @@ mod tests {
         let t = "はい。今です。\n続き\nの文。\n\n段落「引用。」です。最後";
         let r = split(t, 0..t.len());
         let v: Vec<&str> = r.iter().map(|r| &t[r.clone()]).collect();
-        assert_eq!(v, vec!["はい。", "今です。", "続き\nの文。", "段落「引用。」です。", "最後"]);
+        assert_eq!(
+            v,
+            vec![
+                "はい。",
+                "今です。",
+                "続き\nの文。",
+                "段落「引用。」です。",
+                "最後"
+            ]
+        );
     }
 }

@@ -2,8 +2,8 @@
 
 use super::clean::{Clean, key};
 use super::header::{self, Field, HeaderBuilder};
-use super::{Minutes, Turn};
 use super::re::Re;
+use super::{Minutes, Turn};
 use std::sync::LazyLock;
 
 /// A speaker label: a role word, optionally preceded by a name or department
@@ -30,7 +30,9 @@ static STRICT_ROLE: LazyLock<Re> = LazyLock::new(|| {
 
 /// Bullet and enumeration markers that start an unlabelled unit.
 static BULLET: LazyLock<Re> = LazyLock::new(|| {
-    Re::new(r"^\s*(?:[・･○◯◎●◆◇■□→⇒➡※]|[-*]\s|\d{1,2}[.)、]|\(\d{1,2}\)|[①-⑳]|[ア-ン][.)]|[一二三四五六七八九十]{1,2}、)\s*")
+    Re::new(
+        r"^\s*(?:[・･○◯◎●◆◇■□→⇒➡※]|[-*]\s|\d{1,2}[.)、]|\(\d{1,2}\)|[①-⑳]|[ア-ン][.)]|[一二三四五六七八九十]{1,2}、)\s*",
+    )
 });
 
 /// "委員から、…" / "事務局より…" at the start of a bullet: the speaker.
@@ -288,11 +290,30 @@ mod tests {
 
     #[test]
     fn labels() {
-        assert_eq!(speaker_label("本 部 長: はい").map(|x| x.0).as_deref(), Some("本部長"));
-        assert_eq!(speaker_label("○田中情報政策課長 ご説明します").map(|x| x.0).as_deref(), Some("田中情報政策課長"));
-        assert_eq!(speaker_label("◎会長 開会します").map(|x| x.0).as_deref(), Some("会長"));
-        assert_eq!(speaker_label("【市長】よろしく").map(|x| x.0).as_deref(), Some("市長"));
-        assert_eq!(speaker_label("「山田委員」質問です").map(|x| x.0).as_deref(), Some("山田委員"));
+        assert_eq!(
+            speaker_label("本 部 長: はい").map(|x| x.0).as_deref(),
+            Some("本部長")
+        );
+        assert_eq!(
+            speaker_label("○田中情報政策課長 ご説明します")
+                .map(|x| x.0)
+                .as_deref(),
+            Some("田中情報政策課長")
+        );
+        assert_eq!(
+            speaker_label("◎会長 開会します").map(|x| x.0).as_deref(),
+            Some("会長")
+        );
+        assert_eq!(
+            speaker_label("【市長】よろしく").map(|x| x.0).as_deref(),
+            Some("市長")
+        );
+        assert_eq!(
+            speaker_label("「山田委員」質問です")
+                .map(|x| x.0)
+                .as_deref(),
+            Some("山田委員")
+        );
         assert_eq!(speaker_label("○ 委員から意見があった"), None);
         assert_eq!(speaker_label("〔事務局:資料を説明〕"), None);
         assert_eq!(speaker_label("今後は:検討"), None);
