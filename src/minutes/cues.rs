@@ -339,6 +339,10 @@ pub(crate) fn score(sentence: &str, has_due: bool) -> Option<Hit> {
             if kind != Commitment && (before.ends_with('せ') || before.ends_with("させ")) {
                 continue;
             }
+            // 「お願いいたします」 asks, it does not undertake
+            if kind == Commitment && before.ends_with("願い") {
+                continue;
+            }
             let mut w = w;
             if kind == Request && INFO_ASK.is_match(&sentence[..m.end()]) {
                 w *= 0.5;
