@@ -267,3 +267,37 @@ fn serializes_meeting_and_items_only() {
     assert_eq!(v["meeting"]["held_on"], "2022-12-15");
     assert!(v["items"][0]["due"]["kind"].is_string());
 }
+
+#[test]
+fn shingikai_labels_on_their_own_line() {
+    let a = load("shingikai-labels-own-line.txt");
+    spans_ok(&a);
+    let m = &a.meeting;
+    assert_eq!(m.body.as_deref(), Some("はなみずき市環境審議会"));
+    assert_eq!(m.held_on, date(2025, 1, 28));
+    assert_eq!(m.starts_at.as_deref(), Some("14:00"));
+    assert_eq!(m.ends_at.as_deref(), Some("16:00"));
+    assert_eq!(
+        m.secretariat.as_deref(),
+        Some("環境部環境政策課"),
+        "from the (事務局) attendee group"
+    );
+    assert_eq!(m.agenda, vec!["第３次環境基本計画（素案）について"]);
+
+    let r = item(&a, "次回までに比較表を作成していただけないでしょうか");
+    assert_eq!(r.speaker.as_deref(), Some("委員"));
+    assert_eq!(r.due.kind, DueKind::NextMeeting);
+    assert_eq!(r.owner.as_deref(), Some("環境部環境政策課"));
+    let c = item(&a, "次回の審議会でお示しいたします");
+    assert_eq!(c.kind, ItemKind::Commitment);
+    let s = item(&a, "事務局で修正してください");
+    assert_eq!(s.due.date, date(2025, 2, 28));
+    assert_eq!(s.speaker.as_deref(), Some("会長"));
+    no_item(&a, "資料の確認をお願いします");
+    no_item(&a, "ご覧ください");
+    no_item(&a, "ご意見をいただきたい");
+    no_item(&a, "予定でしょうか");
+    no_item(&a, "もし予算に余裕があれば");
+    no_item(&a, "閉会いたします");
+    insta::assert_json_snapshot!("shingikai_labels_own_line", a);
+}

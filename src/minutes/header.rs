@@ -140,6 +140,8 @@ static DEPT_TITLE: LazyLock<Re> = LazyLock::new(|| {
     )
 });
 static DEPUTY: LazyLock<Re> = LazyLock::new(|| Re::new(r"[(（]([^)）]+?)(?:の)?代理[)）]"));
+static GROUP_PREFIX: LazyLock<Re> =
+    LazyLock::new(|| Re::new(r"^\s*[(（【\[]([^)）】\]]{1,8})[)）】\]]\s*(.*)$"));
 static PAREN: LazyLock<Re> = LazyLock::new(|| Re::new(r"[(（][^)）]*[)）]"));
 
 const NON_DEPT_TITLES: &[&str] = &["本部長", "副本部長", "部会長", "副部会長", "本部員", "部員"];
@@ -344,6 +346,14 @@ impl HeaderBuilder {
     pub fn add_attendees(&mut self, cells: &[&str]) {
         let mut group: Option<String> = None;
         for (i, cell) in cells.iter().enumerate() {
+            // 「（事務局）情報管理課長、…」: a group in brackets before the names
+            let cell = match GROUP_PREFIX.captures(cell) {
+                Some(c) => {
+                    group = c.get(1).map(|g| key(g.as_str()));
+                    c.get(2).map_or("", |m| m.as_str())
+                }
+                None => cell,
+            };
             let k = key(cell);
             let is_group = !k.contains(['、', ',', '，'])
                 && (GROUP_WORDS.contains(&k.as_str())

@@ -204,7 +204,7 @@ pub(crate) fn parse(text: &str) -> Minutes {
             let label = speaker_label(line);
             if let Some(f) = cont
                 && matches!(f, Field::Agenda | Field::Attendees)
-                && label.is_none()
+                && (label.is_none() || f == Field::Attendees)
                 && !is_structural(line)
                 && !line.contains('。')
                 && line.chars().count() <= 120
