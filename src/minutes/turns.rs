@@ -40,6 +40,9 @@ static FROM_SPEAKER: LazyLock<Re> = LazyLock::new(|| {
     Re::new(r"^[(（]?([^\s\p{Hiragana}、。,()（）]{1,15}?)[)）]?(?:から|より)[、,]?")
 });
 
+static INLINE_LABEL: LazyLock<Re> =
+    LazyLock::new(|| Re::new(r"[。\]〕」]\s*([^\s。、:\[\]〔〕「」]{1,12}):"));
+
 const MARKERS: &[char] = &['○', '◯', '◎', '●', '◆', '◇', '■', '□'];
 
 fn closing(c: char) -> Option<char> {
@@ -119,7 +122,31 @@ pub(crate) fn speaker_label(line: &str) -> Option<(String, usize)> {
             return Some((k.to_string(), lead + skip_sep(t, sp)));
         }
     }
+    // a label alone on its line, the speech on the next lines
+    let k = t.trim_end();
+    if k.chars().count() <= 12 && STRICT_ROLE.is_match(k) {
+        return Some((k.to_string(), lead + t.len()));
+    }
     None
+}
+
+/// Several turns run together on one line (PDF extraction):
+/// 「…ありますか。 部員：この内容で結構です。」 → split before each label that
+/// follows a sentence end.
+fn segments(line: &str) -> Vec<(usize, usize)> {
+    let mut cuts = vec![0];
+    for c in INLINE_LABEL.captures_iter(line) {
+        if let Some(g) = c.get(1)
+            && is_role(&key(g.as_str()))
+        {
+            cuts.push(g.start());
+        }
+    }
+    cuts.push(line.len());
+    cuts.windows(2)
+        .map(|w| (w[0], w[1]))
+        .filter(|(a, b)| a < b)
+        .collect()
 }
 
 /// Stage directions and result marks: 〔事務局：資料1を説明〕, ―了承―.
@@ -171,10 +198,20 @@ pub(crate) fn parse(text: &str) -> Minutes {
     let mut cont: Option<Field> = None;
     let mut open: Option<Open> = None;
     let mut ls = 0usize;
+    let mut pieces: Vec<(usize, &str)> = Vec::new();
     for line in ct.split('\n') {
-        let start = ls;
-        let end = ls + line.len();
-        ls = end + 1;
+        let line_start = ls;
+        ls += line.len() + 1;
+        if line.contains(':') && line.chars().count() > 20 {
+            for (a, b) in segments(line) {
+                pieces.push((line_start + a, &line[a..b]));
+            }
+        } else {
+            pieces.push((line_start, line));
+        }
+    }
+    for (start, line) in pieces {
+        let end = start + line.len();
         if line.trim().is_empty() {
             if !line.starts_with('\t') {
                 cont = None;
