@@ -354,5 +354,26 @@ mod tests {
         assert_eq!(speaker_label("○ 委員から意見があった"), None);
         assert_eq!(speaker_label("〔事務局:資料を説明〕"), None);
         assert_eq!(speaker_label("今後は:検討"), None);
+        assert_eq!(
+            speaker_label("事務局").map(|x| x.0).as_deref(),
+            Some("事務局")
+        );
+        assert_eq!(
+            speaker_label("(委員)資料を").map(|x| x.0).as_deref(),
+            Some("委員")
+        );
+    }
+
+    #[test]
+    fn inline_turns() {
+        let line = "[10時 開会] 本部長: 開会します。 部員: 結構です。";
+        let segs: Vec<&str> = segments(line)
+            .into_iter()
+            .map(|(a, b)| &line[a..b])
+            .collect();
+        assert_eq!(
+            segs,
+            vec!["[10時 開会] ", "本部長: 開会します。 ", "部員: 結構です。"]
+        );
     }
 }
