@@ -198,9 +198,13 @@ fn candidate(
             },
             ItemKind::Request | ItemKind::Report => {
                 let next = i + 1;
+                // the next speaker accepts, or answers with an undertaking
                 let accepted = turns.get(next).is_some_and(|t| {
                     let body = ct.get(t.body.clone()).unwrap_or("");
-                    roles[next] != roles[i] && cues::accepts(body)
+                    t.speaker.is_some()
+                        && t.speaker != turns[i].speaker
+                        && roles[next] != Role::Chair
+                        && (cues::accepts(body) || commits(ct, t.body.clone()))
                 });
                 if accepted && depts[next].is_some() {
                     confidence += 0.1;
@@ -255,4 +259,12 @@ fn window(ct: &str, sentence: Range<usize>, cue_end: usize) -> Range<usize> {
         .map(|(b, _)| cue_end + b)
         .unwrap_or(s.len());
     sentence.start + start..sentence.start + after_end
+}
+
+/// Whether a turn undertakes something (a commitment cue above the threshold).
+fn commits(ct: &str, body: Range<usize>) -> bool {
+    sentences::split(ct, body).into_iter().any(|r| {
+        cues::score(&ct[r], false)
+            .is_some_and(|h| h.kind == ItemKind::Commitment && h.weight >= THRESHOLD)
+    })
 }

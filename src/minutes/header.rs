@@ -119,11 +119,13 @@ static TITLE_LINE: LazyLock<Re> = LazyLock::new(|| {
     Re::new(r"(?:会議|委員会|審議会|協議会|本部|部会|懇談会|検討会|懇話会|推進会議|連絡会|分科会)")
 });
 static TITLE_STRIP: LazyLock<Re> = LazyLock::new(|| {
-    Re::new(r"\s*[(（]?(?:会議録|議事録|議事要旨|会議要旨|会議概要|議事概要|要旨|摘録)[)）]?\s*$")
+    Re::new(
+        r"\s*[(（]?(?:会議録|議事録|議事要旨|会議要旨|会議概要|議事概要|要旨|摘録|記録)[)）]?\s*$",
+    )
 });
 static BODY_PREFIX: LazyLock<Re> = LazyLock::new(|| {
     Re::new(
-        r"^\s*(?:(?:令和|平成|昭和)\s*(?:\d{1,2}|元)\s*年度?|(?:19|20)\d{2}\s*年度?)?\s*(?:第\s*\d{1,3}\s*回)?\s*(?:定例|臨時)?\s*",
+        r"^\s*(?:(?:令和|平成|昭和)\s*(?:\d{1,2}|元)\s*年度?|(?:19|20)\d{2}\s*年度?)?\s*(?:第\s*\d{1,3}\s*回)?\s*(?:定例会|臨時会|定例|臨時)?\s*",
     )
 });
 static BODY_SUFFIX: LazyLock<Re> = LazyLock::new(|| {

@@ -155,6 +155,11 @@ impl<'a> Context<'a> {
         let Some(s) = speaker else {
             return Role::Unknown;
         };
+        // 委員長(佐藤一郎君) → 委員長
+        let s = match s.find('(') {
+            Some(i) if i > 0 && s.ends_with(')') => &s[..i],
+            _ => s,
+        };
         if s.contains("事務局") || self.is_secretariat_title(s) {
             return Role::Secretariat;
         }

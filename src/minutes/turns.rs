@@ -174,10 +174,20 @@ struct Open {
 }
 
 fn finish(open: Option<Open>, clean: &Clean, turns: &mut Vec<Turn>) {
-    let Some(o) = open else { return };
+    let Some(mut o) = open else { return };
     let body_text = clean.text.get(o.body..o.end).unwrap_or("");
     if body_text.trim().is_empty() {
         return;
+    }
+    if o.speaker.is_none()
+        && o.bullet
+        && let Some(k) = TRAILING_SPEAKER
+            .captures(body_text)
+            .and_then(|c| c.get(1))
+            .map(|g| key(g.as_str()))
+            .filter(|k| is_role(k))
+    {
+        o.speaker = Some(k);
     }
     let [s, _] = clean.span(o.start..o.end);
     let [_, e] = clean.span(o.body..o.end);
@@ -188,6 +198,10 @@ fn finish(open: Option<Open>, clean: &Clean, turns: &mut Vec<Turn>) {
         body: o.body..o.end,
     });
 }
+
+/// 「…を示してほしい。（委員）」: the speaker named after the bullet.
+static TRAILING_SPEAKER: LazyLock<Re> =
+    LazyLock::new(|| Re::new(r"[(（]([^()（）\s]{1,12})[)）]\s*$"));
 
 pub(crate) fn parse(text: &str) -> Minutes {
     let clean = Clean::new(text);
