@@ -301,3 +301,49 @@ fn shingikai_labels_on_their_own_line() {
     no_item(&a, "閉会いたします");
     insta::assert_json_snapshot!("shingikai_labels_own_line", a);
 }
+
+#[test]
+fn youshi_with_trailing_speakers() {
+    let a = load("youshi-trailing-speaker.txt");
+    spans_ok(&a);
+    let m = &a.meeting;
+    assert_eq!(m.title.as_deref(), Some("○○市子ども・子育て会議（令和6年度第1回）"));
+    assert_eq!(m.body.as_deref(), Some("○○市子ども・子育て会議"));
+    assert_eq!(m.held_on, date(2024, 7, 3));
+    assert_eq!(m.starts_at.as_deref(), Some("18:30"));
+    assert_eq!(m.ends_at.as_deref(), Some("20:00"));
+    assert_eq!(m.place.as_deref(), Some("市役所5階 501会議室"));
+    assert_eq!(m.secretariat.as_deref(), Some("こども未来部こども政策課"));
+    let r = item(&a, "地区別のデータを示してほしい");
+    assert_eq!(r.speaker.as_deref(), Some("委員"));
+    assert_eq!(r.kind, ItemKind::Request);
+    let c = item(&a, "次回会議で地区別データをお示しする");
+    assert_eq!(c.speaker.as_deref(), Some("事務局"));
+    assert_eq!(c.due.kind, DueKind::NextMeeting);
+    assert_eq!(item(&a, "8月中に協議の場を設けたい").due.date, date(2024, 8, 31));
+    no_item(&a, "すでに実施している");
+    no_item(&a, "説明があった");
+    insta::assert_json_snapshot!("youshi_trailing_speaker", a);
+}
+
+#[test]
+fn council_committee_with_named_officials() {
+    let a = load("council-committee.txt");
+    spans_ok(&a);
+    let m = &a.meeting;
+    assert_eq!(m.body.as_deref(), Some("総務委員会"));
+    assert_eq!(m.held_on, date(2023, 6, 20));
+    assert_eq!(m.starts_at.as_deref(), Some("10:00"));
+    assert_eq!(m.ends_at.as_deref(), Some("11:45"));
+    let r = item(&a, "早急に改善していただきたい");
+    assert_eq!(r.speaker.as_deref(), Some("鈴木議員"));
+    assert_eq!(r.owner.as_deref(), Some("財産管理課"), "the official who answers with an undertaking");
+    assert_eq!(r.due.kind, DueKind::Asap);
+    let c = item(&a, "今月中に案内表示を見直します");
+    assert_eq!(c.owner.as_deref(), Some("財産管理課"));
+    assert_eq!(c.due.date, date(2023, 6, 30));
+    no_item(&a, "完了時期はいつでしょうか");
+    no_item(&a, "完了を予定しております");
+    no_item(&a, "開会いたします");
+    insta::assert_json_snapshot!("council_committee", a);
+}
