@@ -27,6 +27,16 @@ static IMPLIED_NEXT_MEETING: LazyLock<Re> = LazyLock::new(|| {
     )
 });
 
+/// What is known about each turn, by turn index.
+#[derive(Clone, Copy)]
+struct TurnInfo<'a> {
+    roles: &'a [Role],
+    depts: &'a [Option<String>],
+    addressees: &'a [Option<String>],
+    /// the turn undertakes something
+    commits: &'a [bool],
+}
+
 struct Scored {
     range: Range<usize>,
     hit: Hit,
@@ -78,8 +88,8 @@ pub(crate) fn extract(minutes: &Minutes, directory: &Directory) -> Vec<Candidate
         addressees.push(addressee.clone());
     }
 
-    let mut out = Vec::new();
-    let mut last_request: Option<(usize, Due)> = None;
+    // pass 1: score every sentence of every turn
+    let mut scored_turns: Vec<Vec<Scored>> = Vec::with_capacity(turns.len());
     for (i, t) in turns.iter().enumerate() {
         let sents = sentences::split(ct, t.body.clone());
         let mut scored: Vec<Scored> = Vec::new();
@@ -103,6 +113,24 @@ pub(crate) fn extract(minutes: &Minutes, directory: &Directory) -> Vec<Candidate
                 });
             }
         }
+        scored_turns.push(scored);
+    }
+    let commits: Vec<bool> = scored_turns
+        .iter()
+        .map(|v| v.iter().any(|s| s.hit.kind == ItemKind::Commitment))
+        .collect();
+
+    let info = TurnInfo {
+        roles: &roles,
+        depts: &depts,
+        addressees: &addressees,
+        commits: &commits,
+    };
+
+    // pass 2: merge neighbouring action sentences of a turn into candidates
+    let mut out = Vec::new();
+    let mut last_request: Option<(usize, Due)> = None;
+    for (i, scored) in scored_turns.into_iter().enumerate() {
         // merge neighbours (at most one sentence between) while short enough
         let mut groups: Vec<Vec<Scored>> = Vec::new();
         for s in scored {
@@ -117,7 +145,7 @@ pub(crate) fn extract(minutes: &Minutes, directory: &Directory) -> Vec<Candidate
             groups.push(vec![s]);
         }
         for g in groups {
-            if let Some(mut c) = candidate(minutes, &ctx, &g, i, &roles, &depts, &addressees) {
+            if let Some(mut c) = candidate(minutes, &ctx, &g, i, &info) {
                 // an undertaking that answers a request of the previous turn
                 // takes over the request's due
                 if c.kind == ItemKind::Commitment
@@ -142,10 +170,14 @@ fn candidate(
     ctx: &Context,
     group: &[Scored],
     i: usize,
-    roles: &[Role],
-    depts: &[Option<String>],
-    addressees: &[Option<String>],
+    info: &TurnInfo,
 ) -> Option<Candidate> {
+    let TurnInfo {
+        roles,
+        depts,
+        addressees,
+        commits,
+    } = *info;
     let ct = minutes.clean.text.as_str();
     let first = group.first()?;
     let last = group.last()?;
@@ -204,7 +236,7 @@ fn candidate(
                     t.speaker.is_some()
                         && t.speaker != turns[i].speaker
                         && roles[next] != Role::Chair
-                        && (cues::accepts(body) || commits(ct, t.body.clone()))
+                        && (cues::accepts(body) || commits.get(next).copied().unwrap_or(false))
                 });
                 if accepted && depts[next].is_some() {
                     confidence += 0.1;
@@ -259,12 +291,4 @@ fn window(ct: &str, sentence: Range<usize>, cue_end: usize) -> Range<usize> {
         .map(|(b, _)| cue_end + b)
         .unwrap_or(s.len());
     sentence.start + start..sentence.start + after_end
-}
-
-/// Whether a turn undertakes something (a commitment cue above the threshold).
-fn commits(ct: &str, body: Range<usize>) -> bool {
-    sentences::split(ct, body).into_iter().any(|r| {
-        cues::score(&ct[r], false)
-            .is_some_and(|h| h.kind == ItemKind::Commitment && h.weight >= THRESHOLD)
-    })
 }
