@@ -50,7 +50,7 @@ fn document(i: usize, size: usize) -> String {
             .replace("{n}", &(1 + k % 12).to_string());
         s.push_str(&t);
         s.push('\n');
-        if k % 17 == 0 {
+        if k.is_multiple_of(17) {
             s.push_str("\n## 審 議 経 過\n\n");
         }
         k += 1;

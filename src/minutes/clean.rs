@@ -162,12 +162,10 @@ impl Clean {
                     }
                 }
             }
-            let mut ci = line.chr;
-            for c in original[line.bytes.clone()].chars() {
+            for (ci, c) in (line.chr..).zip(original[line.bytes.clone()].chars()) {
                 if c != '\r' {
                     push(&mut text, &mut map, fold_char(c), ci);
                 }
-                ci += 1;
             }
             prev = Some(i);
             noise_between = false;

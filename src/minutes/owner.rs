@@ -246,10 +246,10 @@ impl<'a> Context<'a> {
     pub fn agent(&self, sentence: &str) -> Option<String> {
         for m in MENTION.find_iter(sentence) {
             let after = &sentence[m.end()..];
-            if AGENT_AFTER.is_match(after) || ASKED_AFTER.is_match(after) {
-                if let Some(c) = self.canonical(m.as_str()) {
-                    return Some(c);
-                }
+            if (AGENT_AFTER.is_match(after) || ASKED_AFTER.is_match(after))
+                && let Some(c) = self.canonical(m.as_str())
+            {
+                return Some(c);
             }
         }
         None

@@ -133,10 +133,10 @@ pub(crate) fn summarize(sentence: &str) -> String {
         // keep the last clauses, which carry the action
         let mut start = n - MAX_CHARS;
         let chars: Vec<char> = s.chars().collect();
-        if let Some(p) = chars[start..].iter().position(|c| *c == '、') {
-            if p < 30 {
-                start += p + 1;
-            }
+        if let Some(p) = chars[start..].iter().position(|c| *c == '、')
+            && p < 30
+        {
+            start += p + 1;
         }
         s = chars[start..].iter().collect();
     }
