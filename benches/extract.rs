@@ -29,6 +29,23 @@ const TURNS: &[&str] = &[
     "→事務局で検討し、次回の会議で報告する。",
 ];
 
+/// Talk that asks for nothing: explanations, questions, answers, procedure.
+/// Real minutes have roughly one action item per 1 KB of text.
+const TALK: &[&str] = &[
+    "事務局：資料{n}に基づきまして、{d}の現状と今後の進め方についてご説明いたします。昨年度は延べ{n}件の相談があり、前年度と比べて増加傾向にあります。特に窓口での手続に時間がかかっているという声が多く寄せられております。",
+    "本部長：ありがとうございました。ただいまの説明について、何かご質問はありますか。",
+    "部員：{d}の状況について伺います。システムの更新時期はいつ頃になるのでしょうか。",
+    "事務局：現行システムの保守期限は令和{n}年度末となっております。更新に向けた調査は現在進めているところです。",
+    "部員：わかりました。現場では職員の負担が大きいという話も聞いておりますので、その点も踏まえていただければと思っております。",
+    "本部長：他の自治体の状況はどうなっていますか。",
+    "事務局：近隣の区では、既に電子申請を導入しているところが多く、利用率は概ね{n}割程度と聞いております。",
+    "部員：{d}でも同様の取組を始めておりますが、まだ利用者は少ない状況です。周知の方法に課題があると考えております。",
+    "本部長：なるほど、状況はよくわかりました。",
+    "〔事務局：資料{n}を説明〕",
+    "部員：この内容で結構です。",
+    "—了承—",
+];
+
 fn header(i: usize) -> String {
     format!(
         "会 議 録\n\n附属機関又は 会議体の名称\t令和{}年度 第{}回豊島区行政情報化推進本部\t\n事務局（担当課）\t政策経営部情報管理課\t\n開 催 日 時\t令和{}年{}月{}日（月）午後3時03分～午後3時55分\t\n開 催 場 所\t庁議室（本庁舎5階）\t\n出席者\t部 員\t副区長（本部長）、総務部長、区民部長、教育部長\n\n",
@@ -45,7 +62,13 @@ fn document(i: usize, size: usize) -> String {
     let mut s = header(i);
     let mut k = i;
     while s.len() < size {
-        let t = TURNS[k % TURNS.len()]
+        // about one action turn to five turns of talk
+        let t = if k % 6 == 0 {
+            TURNS[(k / 6) % TURNS.len()]
+        } else {
+            TALK[k % TALK.len()]
+        };
+        let t = t
             .replace("{d}", DEPTS[(k / 3) % DEPTS.len()])
             .replace("{n}", &(1 + k % 12).to_string());
         s.push_str(&t);

@@ -106,28 +106,38 @@ impl Clean {
         lines.push((start..original.len(), line_chr));
 
         // classify, counting short repeated lines (running headers)
-        let mut keys: Vec<String> = Vec::with_capacity(lines.len());
+        // (only short lines can be page furniture: long ones are not keyed)
+        const SHORT: usize = 100;
+        let mut keys: Vec<Option<String>> = Vec::with_capacity(lines.len());
         let mut counts: HashMap<String, usize> = HashMap::new();
         for (r, _) in &lines {
-            let k = key(&original[r.clone()]);
+            let raw = &original[r.clone()];
+            if raw.len() > SHORT {
+                keys.push(None);
+                continue;
+            }
+            let k = key(raw);
             let k = k.trim_start_matches('#').to_string();
             if is_header_like(&k) {
                 *counts.entry(k.clone()).or_insert(0) += 1;
             }
-            keys.push(k);
+            keys.push(Some(k));
         }
         let lines: Vec<Line> = lines
             .into_iter()
             .zip(keys.iter())
             .map(|((bytes, chr), k)| {
-                let kind = if k.is_empty() {
-                    LineKind::Blank
-                } else if NOISE_LINES.iter().any(|re| re.is_match(k))
-                    || counts.get(k).copied().unwrap_or(0) >= 2
-                {
-                    LineKind::Noise
-                } else {
-                    LineKind::Content
+                let kind = match k {
+                    None if original[bytes.clone()].trim().is_empty() => LineKind::Blank,
+                    None => LineKind::Content,
+                    Some(k) if k.is_empty() => LineKind::Blank,
+                    Some(k)
+                        if NOISE_LINES.iter().any(|re| re.is_match(k))
+                            || counts.get(k).copied().unwrap_or(0) >= 2 =>
+                    {
+                        LineKind::Noise
+                    }
+                    Some(_) => LineKind::Content,
                 };
                 Line { bytes, chr, kind }
             })

@@ -325,6 +325,11 @@ pub(crate) struct Hit {
 
 /// Scores a sentence. `has_due`: the sentence states a due (some procedural
 /// filters then do not apply). Returns `None` when nothing is asked or undertaken.
+/// Whether any cue phrase occurs in the sentence (a cheap first test).
+pub(crate) fn any_cue(sentence: &str) -> bool {
+    TABLES.set.is_match(sentence)
+}
+
 pub(crate) fn score(sentence: &str, has_due: bool) -> Option<Hit> {
     let t = &*TABLES;
     let matched = t.set.matches(sentence);

@@ -199,6 +199,12 @@ fn weekday_of(d: NaiveDate, weeks: i64, w: Weekday) -> Option<NaiveDate> {
 /// The due date stated in `text` (a sentence or a few), resolved against the
 /// meeting date. Relative phrases without a meeting date give `none`.
 pub fn resolve_due(text: &str, meeting: Option<NaiveDate>) -> Due {
+    let Some(set) = RULE_SET.as_ref() else {
+        return Due::NONE;
+    };
+    if !set.is_match(text) {
+        return Due::NONE;
+    }
     let masked;
     let text = if NOT_DUE.is_match(text) {
         masked = NOT_DUE.replace_all(text, "〓");
@@ -207,9 +213,6 @@ pub fn resolve_due(text: &str, meeting: Option<NaiveDate>) -> Due {
         text
     };
     // one pass to find which rules can apply, then only those, in order
-    let Some(set) = RULE_SET.as_ref() else {
-        return Due::NONE;
-    };
     for i in set.matches(text).iter() {
         let Some(r) = RULES.get(i) else { continue };
         for c in r.re.captures_iter(text) {

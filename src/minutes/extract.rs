@@ -8,6 +8,7 @@ use super::re::Re;
 use super::sentences;
 use super::summary::summarize;
 use super::{Candidate, Directory, Due, DueKind, ItemKind, Minutes};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -53,9 +54,14 @@ pub(crate) fn extract(minutes: &Minutes, directory: &Directory) -> Vec<Candidate
     let held = minutes.meeting.held_on;
 
     // roles, speaker departments and the chair's addressee per turn
+    // roles, memoised per distinct label
+    let mut role_of: HashMap<Option<&str>, Role> = HashMap::new();
     let roles: Vec<Role> = turns
         .iter()
-        .map(|t| ctx.role(t.speaker.as_deref()))
+        .map(|t| {
+            let sp = t.speaker.as_deref();
+            *role_of.entry(sp).or_insert_with(|| ctx.role(sp))
+        })
         .collect();
     let mut depts: Vec<Option<String>> = Vec::with_capacity(turns.len());
     let mut addressees: Vec<Option<String>> = Vec::with_capacity(turns.len());
@@ -95,6 +101,9 @@ pub(crate) fn extract(minutes: &Minutes, directory: &Directory) -> Vec<Candidate
         let mut scored: Vec<Scored> = Vec::new();
         for (si, r) in sents.iter().enumerate() {
             let s = &ct[r.clone()];
+            if !cues::any_cue(s) {
+                continue;
+            }
             let due = resolve_due(s, held);
             let Some(mut hit) = cues::score(s, due.kind != DueKind::None) else {
                 continue;
