@@ -307,7 +307,10 @@ fn youshi_with_trailing_speakers() {
     let a = load("youshi-trailing-speaker.txt");
     spans_ok(&a);
     let m = &a.meeting;
-    assert_eq!(m.title.as_deref(), Some("○○市子ども・子育て会議（令和6年度第1回）"));
+    assert_eq!(
+        m.title.as_deref(),
+        Some("○○市子ども・子育て会議（令和6年度第1回）")
+    );
     assert_eq!(m.body.as_deref(), Some("○○市子ども・子育て会議"));
     assert_eq!(m.held_on, date(2024, 7, 3));
     assert_eq!(m.starts_at.as_deref(), Some("18:30"));
@@ -320,7 +323,10 @@ fn youshi_with_trailing_speakers() {
     let c = item(&a, "次回会議で地区別データをお示しする");
     assert_eq!(c.speaker.as_deref(), Some("事務局"));
     assert_eq!(c.due.kind, DueKind::NextMeeting);
-    assert_eq!(item(&a, "8月中に協議の場を設けたい").due.date, date(2024, 8, 31));
+    assert_eq!(
+        item(&a, "8月中に協議の場を設けたい").due.date,
+        date(2024, 8, 31)
+    );
     no_item(&a, "すでに実施している");
     no_item(&a, "説明があった");
     insta::assert_json_snapshot!("youshi_trailing_speaker", a);
@@ -337,7 +343,11 @@ fn council_committee_with_named_officials() {
     assert_eq!(m.ends_at.as_deref(), Some("11:45"));
     let r = item(&a, "早急に改善していただきたい");
     assert_eq!(r.speaker.as_deref(), Some("鈴木議員"));
-    assert_eq!(r.owner.as_deref(), Some("財産管理課"), "the official who answers with an undertaking");
+    assert_eq!(
+        r.owner.as_deref(),
+        Some("財産管理課"),
+        "the official who answers with an undertaking"
+    );
     assert_eq!(r.due.kind, DueKind::Asap);
     let c = item(&a, "今月中に案内表示を見直します");
     assert_eq!(c.owner.as_deref(), Some("財産管理課"));

@@ -107,10 +107,13 @@ impl Clean {
 
         // classify, counting short repeated lines (running headers)
         // (only short lines can be page furniture: long ones are not keyed)
-        const SHORT: usize = 100;
+        const SHORT: usize = 150;
         let mut keys: Vec<Option<String>> = Vec::with_capacity(lines.len());
         let mut counts: HashMap<String, usize> = HashMap::new();
-        for (r, _) in &lines {
+        // first line index of each repeated key: a title on the first lines
+        // that is repeated as a running header keeps its first occurrence
+        let mut first: HashMap<String, usize> = HashMap::new();
+        for (li, (r, _)) in lines.iter().enumerate() {
             let raw = &original[r.clone()];
             if raw.len() > SHORT {
                 keys.push(None);
@@ -120,20 +123,23 @@ impl Clean {
             let k = k.trim_start_matches('#').to_string();
             if is_header_like(&k) {
                 *counts.entry(k.clone()).or_insert(0) += 1;
+                first.entry(k.clone()).or_insert(li);
             }
             keys.push(Some(k));
         }
         let lines: Vec<Line> = lines
             .into_iter()
             .zip(keys.iter())
-            .map(|((bytes, chr), k)| {
+            .enumerate()
+            .map(|(li, ((bytes, chr), k))| {
                 let kind = match k {
                     None if original[bytes.clone()].trim().is_empty() => LineKind::Blank,
                     None => LineKind::Content,
                     Some(k) if k.is_empty() => LineKind::Blank,
                     Some(k)
                         if NOISE_LINES.iter().any(|re| re.is_match(k))
-                            || counts.get(k).copied().unwrap_or(0) >= 2 =>
+                            || (counts.get(k).copied().unwrap_or(0) >= 2
+                                && !(li < 10 && first.get(k) == Some(&li))) =>
                     {
                         LineKind::Noise
                     }
@@ -248,7 +254,7 @@ fn push(text: &mut String, map: &mut Vec<usize>, c: char, orig: usize) {
 
 fn is_header_like(k: &str) -> bool {
     let n = k.chars().count();
-    if !(2..=20).contains(&n) {
+    if !(2..=40).contains(&n) {
         return false;
     }
     let first = k.chars().next().unwrap_or(' ');
@@ -311,6 +317,23 @@ mod tests {
         assert_eq!(
             c.original(t, 0..c.text.len()),
             "事務局：１０月末までに報告します。"
+        );
+    }
+}
+
+#[cfg(test)]
+mod running_header_tests {
+    use super::*;
+
+    #[test]
+    fn repeated_title_keeps_first_occurrence() {
+        let t = "第1回さくら市情報化推進委員会会議録\n\n委員長:次回までに\n第1回さくら市情報化推進委員会会議録\n報告してください。\n";
+        let c = Clean::new(t);
+        assert!(c.text.starts_with("第1回さくら市情報化推進委員会会議録"));
+        assert!(
+            c.text.contains("次回までに報告してください。"),
+            "{}",
+            c.text
         );
     }
 }
