@@ -63,7 +63,7 @@ fn document(i: usize, size: usize) -> String {
     let mut k = i;
     while s.len() < size {
         // about one action turn to five turns of talk
-        let t = if k % 6 == 0 {
+        let t = if k.is_multiple_of(6) {
             TURNS[(k / 6) % TURNS.len()]
         } else {
             TALK[k % TALK.len()]
