@@ -245,7 +245,7 @@ impl HeaderBuilder {
     /// value does not look like a header value (then the line is body text).
     pub fn add(&mut self, field: Field, value: &str) -> bool {
         let cells: Vec<&str> = value
-            .split('\t')
+            .split(['\t', '|'])
             .map(str::trim)
             .filter(|c| !c.is_empty())
             .collect();

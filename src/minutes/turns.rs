@@ -110,7 +110,8 @@ pub(crate) fn speaker_label(line: &str) -> Option<(String, usize)> {
         let prefix = &t[..ci];
         if prefix.chars().count() <= 24 {
             let p = prefix.trim_start_matches(['・', '-', '*', '→', ' ']);
-            let k = key(p);
+            // markdown emphasis: **本部長**：
+            let k: String = key(p).chars().filter(|c| *c != '*').collect();
             if (1..=20).contains(&k.chars().count()) && is_role(&k) {
                 return Some((k, lead + skip_sep(t, ci + 1)));
             }
@@ -234,6 +235,16 @@ pub(crate) fn parse(text: &str) -> Minutes {
         }
         if in_header {
             let orig = |off: usize| clean.original(text, start + off..end);
+            // markdown table rows 「| 開催日時 | 令和2年… |」 read like tab rows
+            // (same byte lengths, so offsets still hold)
+            let table_row;
+            let line = if line.trim_start().starts_with('|') {
+                let lead = line.len() - line.trim_start().len();
+                table_row = format!("{} {}", &line[..lead], line[lead + 1..].replace('|', "\t"));
+                table_row.as_str()
+            } else {
+                line
+            };
             if line.starts_with('\t')
                 && let Some(f) = cont
             {
