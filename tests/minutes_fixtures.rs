@@ -357,3 +357,26 @@ fn council_committee_with_named_officials() {
     no_item(&a, "開会いたします");
     insta::assert_json_snapshot!("council_committee", a);
 }
+
+#[test]
+fn markdown_table_header_and_bold_labels() {
+    let a = load("markdown-table.txt");
+    spans_ok(&a);
+    let m = &a.meeting;
+    assert_eq!(
+        m.title.as_deref(),
+        Some("令和6年度 第1回 つばさ市DX推進本部")
+    );
+    assert_eq!(m.body.as_deref(), Some("つばさ市DX推進本部"));
+    assert_eq!(m.held_on, date(2024, 5, 14));
+    assert_eq!(m.starts_at.as_deref(), Some("09:30"));
+    assert_eq!(m.ends_at.as_deref(), Some("10:30"));
+    assert_eq!(m.place.as_deref(), Some("本庁舎3階 庁議室"));
+    assert_eq!(m.secretariat.as_deref(), Some("総務部DX推進課"));
+    let r = item(&a, "6月末までにDX推進計画の素案を作成してください");
+    assert_eq!(r.speaker.as_deref(), Some("本部長"));
+    assert_eq!(r.owner.as_deref(), Some("各部"));
+    assert_eq!(r.due.date, date(2024, 6, 30));
+    assert_eq!(a.items.len(), 1);
+    insta::assert_json_snapshot!("markdown_table", a);
+}
