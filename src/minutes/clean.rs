@@ -2,28 +2,26 @@
 //! header are rejoined), full-width ASCII and the ideographic space folded to
 //! ASCII. Every byte of the cleaned text maps back to a char of the original.
 
-use regex::Regex;
+use super::re::Re;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 /// Line patterns (after removing whitespace, leading `#` and width folding) that
 /// are page furniture, not content.
-static NOISE_LINES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    [
+static NOISE_LINES: LazyLock<Re> = LazyLock::new(|| {
+    let alternatives = [
         // running page headers of PDF minutes
-        r"^(?:審議経過|議事経過|会議経過|審議内容|発言内容|議事の経過|会議の経過)$",
+        r"(?:審議経過|議事経過|会議経過|審議内容|発言内容|議事の経過|会議の経過)",
         // page numbers: －３－, - 3 -, 3, 3/10, P.3, 3ページ
-        r"^[-‐―—–ー−~]+\d{1,4}[-‐―—–ー−~]+$",
-        r"^\d{1,4}$",
-        r"^\d{1,4}/\d{1,4}$",
-        r"^[pP]\.?\d{1,4}$",
-        r"^\d{1,4}(?:ページ|頁)$",
-        r"^(?:page|Page|PAGE)\d{1,4}$",
-    ]
-    .iter()
-    .filter_map(|p| Regex::new(p).ok())
-    .collect()
+        r"[-‐―—–ー−~]+\d{1,4}[-‐―—–ー−~]+",
+        r"\d{1,4}",
+        r"\d{1,4}/\d{1,4}",
+        r"[pP]\.?\d{1,4}",
+        r"\d{1,4}(?:ページ|頁)",
+        r"(?:page|Page|PAGE)\d{1,4}",
+    ];
+    Re::new(&format!("^(?:{})$", alternatives.join("|")))
 });
 
 /// Characters that end a sentence or a label: a line ending in one of these is
@@ -115,7 +113,7 @@ impl Clean {
         let mut first: HashMap<String, usize> = HashMap::new();
         for (li, (r, _)) in lines.iter().enumerate() {
             let raw = &original[r.clone()];
-            if raw.len() > SHORT {
+            if raw.len() > SHORT || raw.contains('。') {
                 keys.push(None);
                 continue;
             }
@@ -137,7 +135,7 @@ impl Clean {
                     None => LineKind::Content,
                     Some(k) if k.is_empty() => LineKind::Blank,
                     Some(k)
-                        if NOISE_LINES.iter().any(|re| re.is_match(k))
+                        if NOISE_LINES.is_match(k)
                             || (counts.get(k).copied().unwrap_or(0) >= 2
                                 && !(li < 10 && first.get(k) == Some(&li))) =>
                     {
