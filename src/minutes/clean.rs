@@ -2,28 +2,26 @@
 //! header are rejoined), full-width ASCII and the ideographic space folded to
 //! ASCII. Every byte of the cleaned text maps back to a char of the original.
 
-use regex::Regex;
+use super::re::Re;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 /// Line patterns (after removing whitespace, leading `#` and width folding) that
 /// are page furniture, not content.
-static NOISE_LINES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    [
+static NOISE_LINES: LazyLock<Re> = LazyLock::new(|| {
+    let alternatives = [
         // running page headers of PDF minutes
-        r"^(?:審議経過|議事経過|会議経過|審議内容|発言内容|議事の経過|会議の経過)$",
+        r"(?:審議経過|議事経過|会議経過|審議内容|発言内容|議事の経過|会議の経過)",
         // page numbers: －３－, - 3 -, 3, 3/10, P.3, 3ページ
-        r"^[-‐―—–ー−~]+\d{1,4}[-‐―—–ー−~]+$",
-        r"^\d{1,4}$",
-        r"^\d{1,4}/\d{1,4}$",
-        r"^[pP]\.?\d{1,4}$",
-        r"^\d{1,4}(?:ページ|頁)$",
-        r"^(?:page|Page|PAGE)\d{1,4}$",
-    ]
-    .iter()
-    .filter_map(|p| Regex::new(p).ok())
-    .collect()
+        r"[-‐―—–ー−~]+\d{1,4}[-‐―—–ー−~]+",
+        r"\d{1,4}",
+        r"\d{1,4}/\d{1,4}",
+        r"[pP]\.?\d{1,4}",
+        r"\d{1,4}(?:ページ|頁)",
+        r"(?:page|Page|PAGE)\d{1,4}",
+    ];
+    Re::new(&format!("^(?:{})$", alternatives.join("|")))
 });
 
 /// Characters that end a sentence or a label: a line ending in one of these is
@@ -106,28 +104,44 @@ impl Clean {
         lines.push((start..original.len(), line_chr));
 
         // classify, counting short repeated lines (running headers)
-        let mut keys: Vec<String> = Vec::with_capacity(lines.len());
+        // (only short lines can be page furniture: long ones are not keyed)
+        const SHORT: usize = 150;
+        let mut keys: Vec<Option<String>> = Vec::with_capacity(lines.len());
         let mut counts: HashMap<String, usize> = HashMap::new();
-        for (r, _) in &lines {
-            let k = key(&original[r.clone()]);
+        // first line index of each repeated key: a title on the first lines
+        // that is repeated as a running header keeps its first occurrence
+        let mut first: HashMap<String, usize> = HashMap::new();
+        for (li, (r, _)) in lines.iter().enumerate() {
+            let raw = &original[r.clone()];
+            if raw.len() > SHORT || raw.contains('。') {
+                keys.push(None);
+                continue;
+            }
+            let k = key(raw);
             let k = k.trim_start_matches('#').to_string();
             if is_header_like(&k) {
                 *counts.entry(k.clone()).or_insert(0) += 1;
+                first.entry(k.clone()).or_insert(li);
             }
-            keys.push(k);
+            keys.push(Some(k));
         }
         let lines: Vec<Line> = lines
             .into_iter()
             .zip(keys.iter())
-            .map(|((bytes, chr), k)| {
-                let kind = if k.is_empty() {
-                    LineKind::Blank
-                } else if NOISE_LINES.iter().any(|re| re.is_match(k))
-                    || counts.get(k).copied().unwrap_or(0) >= 2
-                {
-                    LineKind::Noise
-                } else {
-                    LineKind::Content
+            .enumerate()
+            .map(|(li, ((bytes, chr), k))| {
+                let kind = match k {
+                    None if original[bytes.clone()].trim().is_empty() => LineKind::Blank,
+                    None => LineKind::Content,
+                    Some(k) if k.is_empty() => LineKind::Blank,
+                    Some(k)
+                        if NOISE_LINES.is_match(k)
+                            || (counts.get(k).copied().unwrap_or(0) >= 2
+                                && !(li < 10 && first.get(k) == Some(&li))) =>
+                    {
+                        LineKind::Noise
+                    }
+                    Some(_) => LineKind::Content,
                 };
                 Line { bytes, chr, kind }
             })
@@ -162,12 +176,10 @@ impl Clean {
                     }
                 }
             }
-            let mut ci = line.chr;
-            for c in original[line.bytes.clone()].chars() {
+            for (ci, c) in (line.chr..).zip(original[line.bytes.clone()].chars()) {
                 if c != '\r' {
                     push(&mut text, &mut map, fold_char(c), ci);
                 }
-                ci += 1;
             }
             prev = Some(i);
             noise_between = false;
@@ -240,7 +252,7 @@ fn push(text: &mut String, map: &mut Vec<usize>, c: char, orig: usize) {
 
 fn is_header_like(k: &str) -> bool {
     let n = k.chars().count();
-    if !(2..=20).contains(&n) {
+    if !(2..=40).contains(&n) {
         return false;
     }
     let first = k.chars().next().unwrap_or(' ');
@@ -303,6 +315,23 @@ mod tests {
         assert_eq!(
             c.original(t, 0..c.text.len()),
             "事務局：１０月末までに報告します。"
+        );
+    }
+}
+
+#[cfg(test)]
+mod running_header_tests {
+    use super::*;
+
+    #[test]
+    fn repeated_title_keeps_first_occurrence() {
+        let t = "第1回さくら市情報化推進委員会会議録\n\n委員長:次回までに\n第1回さくら市情報化推進委員会会議録\n報告してください。\n";
+        let c = Clean::new(t);
+        assert!(c.text.starts_with("第1回さくら市情報化推進委員会会議録"));
+        assert!(
+            c.text.contains("次回までに報告してください。"),
+            "{}",
+            c.text
         );
     }
 }

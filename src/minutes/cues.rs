@@ -28,7 +28,7 @@ const CUES: &[(&str, ItemKind, f32, bool, bool)] = &[
         true,
     ),
     (
-        r"(?:に|へ)(?:上げて|あげて)(?:いただ|頂|もら|くださ|下さ|ほし)",
+        r"(?:に|へ)(?:上げて|あげて)(?:いただきたい|頂きたい|いただければ|頂ければ|いただけたら|頂けたら|もらいたい|もらえれば|ほしい|ください|下さい)",
         Report,
         0.85,
         false,
@@ -113,6 +113,14 @@ const CUES: &[(&str, ItemKind, f32, bool, bool)] = &[
         false,
         false,
     ),
+    (r"べきではない(?:か|でしょうか)", Request, 0.6, true, false),
+    (
+        r"(?:お示し|示|設け|作成|提出|報告|検討|実施|対応|確認|修正|整理|共有|送付|周知|改善|調整)する(?:。|$)",
+        Commitment,
+        0.7,
+        false,
+        false,
+    ),
     (
         r"必要(?:がある|があります|です|である|があると)",
         Request,
@@ -178,14 +186,14 @@ const CUES: &[(&str, ItemKind, f32, bool, bool)] = &[
         false,
     ),
     (
-        r"(?:検討|対応|確認|調整|整理|報告|回答|作成|準備|提出|修正|連絡|周知|調査|実施|共有|送付|配布|改善|見直し|精査|反映)(?:を)?(?:する|行う)(?:。|$|こととする|こととした|予定)",
+        r"(?:検討|対応|確認|調整|整理|報告|回答|作成|準備|提出|修正|連絡|周知|調査|実施|共有|送付|配布|改善|見直し|精査|反映)(?:を)?(?:する|行う)(?:。|$|こととする|こととした)",
         Commitment,
         0.75,
         false,
         true,
     ),
     (
-        r"(?:やります|進めます|努めます|取り組みます|図ります|行います|お示しします|お送りします|取りまとめます|とりまとめます|まとめます|設けます|作ります|伝えます|示します)(?:。|$)",
+        r"(?:やります|進めます|努めます|取り組みます|図ります|行います|お示しします|お送りします|取りまとめます|とりまとめます|まとめます|設けます|作ります|伝えます|示します|見直します|改めます|直します|届けます|配ります|送ります)(?:。|$)",
         Commitment,
         0.7,
         false,
@@ -245,6 +253,11 @@ const FILTERS: &[(&str, Effect, bool)] = &[
         r"ご(?:協力|理解|了承|支援|指導)(?:の程|のほど)?を?(?:よろしく|宜しく)?お願い",
         Effect::Veto,
         false,
+    ),
+    (
+        r"ご意見を(?:いただき|頂き|伺い|お願い|お聞かせ)|ご質問を|ご発言を|ご審議(?:を)?(?:いただき|頂き|お願い)|ご覧(?:ください|下さい|いただ)|資料の(?:確認|説明)|ご確認(?:ください|下さい)|お手元の資料|ご着席|挙手|お待ち(?:ください|下さい)|(?:始め|開始|終了|閉じ|締め|進め|移ら|代え|省略)させて",
+        Effect::Veto,
+        true,
     ),
     // negation
     (
@@ -312,13 +325,18 @@ pub(crate) struct Hit {
 
 /// Scores a sentence. `has_due`: the sentence states a due (some procedural
 /// filters then do not apply). Returns `None` when nothing is asked or undertaken.
+/// Whether any cue phrase occurs in the sentence (a cheap first test).
+pub(crate) fn any_cue(sentence: &str) -> bool {
+    TABLES.set.is_match(sentence)
+}
+
 pub(crate) fn score(sentence: &str, has_due: bool) -> Option<Hit> {
     let t = &*TABLES;
     let matched = t.set.matches(sentence);
     if !matched.matched_any() {
         return None;
     }
-    let mut best: Option<(usize, Hit)> = None;
+    let mut hits: Vec<(usize, Hit)> = Vec::new();
     let mut report = false;
     for i in matched.iter() {
         let (Some(re), Some(&(_, kind, w, _, _))) = (t.cues.get(i), CUES.get(i)) else {
@@ -327,6 +345,15 @@ pub(crate) fn score(sentence: &str, has_due: bool) -> Option<Hit> {
         for m in re.find_iter(sentence) {
             let after = &sentence[m.end()..];
             if NOUNS_AFTER.iter().any(|n| after.starts_with(n)) && !m.as_str().ends_with("こと") {
+                continue;
+            }
+            let before = &sentence[..m.start()];
+            // 「させていただきたい」「書かせていただこう」: the speaker's own action
+            if kind != Commitment && (before.ends_with('せ') || before.ends_with("させ")) {
+                continue;
+            }
+            // 「お願いいたします」 asks, it does not undertake
+            if kind == Commitment && before.ends_with("願い") {
                 continue;
             }
             let mut w = w;
@@ -341,12 +368,16 @@ pub(crate) fn score(sentence: &str, has_due: bool) -> Option<Hit> {
                 weight: w,
                 cue_end: m.end(),
             };
-            if best.as_ref().is_none_or(|(_, b)| hit.weight > b.weight) {
-                best = Some((i, hit));
-            }
+            hits.push((i, hit));
         }
     }
-    let (idx, mut hit) = best?;
+    // the main predicate comes last in Japanese: of the strong cues, take the
+    // one nearest the end of the sentence
+    let max = hits.iter().map(|(_, h)| h.weight).fold(0.0f32, f32::max);
+    let (idx, mut hit) = hits
+        .into_iter()
+        .filter(|(_, h)| h.weight >= max - 0.1)
+        .max_by_key(|(_, h)| h.cue_end)?;
     let &(_, _, _, question_ok, past_ok) = CUES.get(idx)?;
     if report && hit.kind == Request {
         hit.kind = Report;
@@ -425,5 +456,10 @@ mod tests {
         assert_eq!(kind("調査はしない予定でございます。"), None);
         assert_eq!(kind("仮に予算がつけば検討していただきたい。"), None);
         assert_eq!(kind("委員から資料の追加を求めた。"), Some(Request));
+        assert_eq!(kind("資料3をご確認ください。"), None);
+        assert_eq!(
+            score("来週までに資料をご確認ください。", true).map(|h| h.kind),
+            Some(Request)
+        );
     }
 }

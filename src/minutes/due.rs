@@ -128,6 +128,9 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
     .collect()
 });
 
+static RULE_SET: LazyLock<Option<regex::RegexSet>> =
+    LazyLock::new(|| regex::RegexSet::new(RULES.iter().map(|r| r.re.as_str())).ok());
+
 /// Phrases that do not set a due date even though they look like one
 /// (things in the past or starting points).
 static NOT_DUE: LazyLock<Re> = LazyLock::new(|| {
@@ -196,6 +199,12 @@ fn weekday_of(d: NaiveDate, weeks: i64, w: Weekday) -> Option<NaiveDate> {
 /// The due date stated in `text` (a sentence or a few), resolved against the
 /// meeting date. Relative phrases without a meeting date give `none`.
 pub fn resolve_due(text: &str, meeting: Option<NaiveDate>) -> Due {
+    let Some(set) = RULE_SET.as_ref() else {
+        return Due::NONE;
+    };
+    if !set.is_match(text) {
+        return Due::NONE;
+    }
     let masked;
     let text = if NOT_DUE.is_match(text) {
         masked = NOT_DUE.replace_all(text, "〓");
@@ -203,7 +212,9 @@ pub fn resolve_due(text: &str, meeting: Option<NaiveDate>) -> Due {
     } else {
         text
     };
-    for r in RULES.iter() {
+    // one pass to find which rules can apply, then only those, in order
+    for i in set.matches(text).iter() {
+        let Some(r) = RULES.get(i) else { continue };
         for c in r.re.captures_iter(text) {
             if let Some(d) = (r.resolve)(&c, meeting) {
                 return d;
@@ -281,6 +292,12 @@ mod tests {
         assert_eq!(due("8月下旬から開始", d(2020, 8, 3)), Due::NONE);
         assert_eq!(due("昨年度末までに対応", d(2020, 8, 3)), Due::NONE);
         assert_eq!(due("1月末までに", None), Due::NONE);
+    }
+
+    #[test]
+    fn all_rules_compile() {
+        assert_eq!(RULES.len(), 16);
+        assert!(RULE_SET.is_some());
     }
 
     #[test]

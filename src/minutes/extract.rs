@@ -8,6 +8,7 @@ use super::re::Re;
 use super::sentences;
 use super::summary::summarize;
 use super::{Candidate, Directory, Due, DueKind, ItemKind, Minutes};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -23,9 +24,19 @@ const HARD_MAX_EVIDENCE: usize = 390;
 /// Undertakings that are, by their nature, brought back to the next meeting.
 static IMPLIED_NEXT_MEETING: LazyLock<Re> = LazyLock::new(|| {
     Re::new(
-        r"案を(?:出|提出|お示し|作成|提示)|(?:本部|委員会|会議|審議会|協議会|部会)(?:に|へ|で)(?:ご|改めて)?(?:報告|提出|諮|お諮り|お示し|提示)|改めて(?:ご)?(?:報告|提案|お示し)",
+        r"案を(?:出|提出|お示し|提示)|(?:本部|委員会|会議|審議会|協議会|部会)(?:に|へ|で)(?:ご|改めて)?(?:報告|提出|諮|お諮り|お示し|提示)|改めて(?:ご)?(?:報告|提案|お示し)",
     )
 });
+
+/// What is known about each turn, by turn index.
+#[derive(Clone, Copy)]
+struct TurnInfo<'a> {
+    roles: &'a [Role],
+    depts: &'a [Option<String>],
+    addressees: &'a [Option<String>],
+    /// the turn undertakes something
+    commits: &'a [bool],
+}
 
 struct Scored {
     range: Range<usize>,
@@ -43,9 +54,14 @@ pub(crate) fn extract(minutes: &Minutes, directory: &Directory) -> Vec<Candidate
     let held = minutes.meeting.held_on;
 
     // roles, speaker departments and the chair's addressee per turn
+    // roles, memoised per distinct label
+    let mut role_of: HashMap<Option<&str>, Role> = HashMap::new();
     let roles: Vec<Role> = turns
         .iter()
-        .map(|t| ctx.role(t.speaker.as_deref()))
+        .map(|t| {
+            let sp = t.speaker.as_deref();
+            *role_of.entry(sp).or_insert_with(|| ctx.role(sp))
+        })
         .collect();
     let mut depts: Vec<Option<String>> = Vec::with_capacity(turns.len());
     let mut addressees: Vec<Option<String>> = Vec::with_capacity(turns.len());
@@ -78,12 +94,16 @@ pub(crate) fn extract(minutes: &Minutes, directory: &Directory) -> Vec<Candidate
         addressees.push(addressee.clone());
     }
 
-    let mut out = Vec::new();
+    // pass 1: score every sentence of every turn
+    let mut scored_turns: Vec<Vec<Scored>> = Vec::with_capacity(turns.len());
     for (i, t) in turns.iter().enumerate() {
         let sents = sentences::split(ct, t.body.clone());
         let mut scored: Vec<Scored> = Vec::new();
         for (si, r) in sents.iter().enumerate() {
             let s = &ct[r.clone()];
+            if !cues::any_cue(s) {
+                continue;
+            }
             let due = resolve_due(s, held);
             let Some(mut hit) = cues::score(s, due.kind != DueKind::None) else {
                 continue;
@@ -102,6 +122,24 @@ pub(crate) fn extract(minutes: &Minutes, directory: &Directory) -> Vec<Candidate
                 });
             }
         }
+        scored_turns.push(scored);
+    }
+    let commits: Vec<bool> = scored_turns
+        .iter()
+        .map(|v| v.iter().any(|s| s.hit.kind == ItemKind::Commitment))
+        .collect();
+
+    let info = TurnInfo {
+        roles: &roles,
+        depts: &depts,
+        addressees: &addressees,
+        commits: &commits,
+    };
+
+    // pass 2: merge neighbouring action sentences of a turn into candidates
+    let mut out = Vec::new();
+    let mut last_request: Option<(usize, Due)> = None;
+    for (i, scored) in scored_turns.into_iter().enumerate() {
         // merge neighbours (at most one sentence between) while short enough
         let mut groups: Vec<Vec<Scored>> = Vec::new();
         for s in scored {
@@ -116,7 +154,19 @@ pub(crate) fn extract(minutes: &Minutes, directory: &Directory) -> Vec<Candidate
             groups.push(vec![s]);
         }
         for g in groups {
-            if let Some(c) = candidate(minutes, &ctx, &g, i, &roles, &depts, &addressees) {
+            if let Some(mut c) = candidate(minutes, &ctx, &g, i, &info) {
+                // an undertaking that answers a request of the previous turn
+                // takes over the request's due
+                if c.kind == ItemKind::Commitment
+                    && c.due.kind == DueKind::None
+                    && let Some((ti, d)) = last_request
+                    && ti + 1 == i
+                {
+                    c.due = d;
+                }
+                if c.kind != ItemKind::Commitment && c.due.kind != DueKind::None {
+                    last_request = Some((i, c.due));
+                }
                 out.push(c);
             }
         }
@@ -129,10 +179,14 @@ fn candidate(
     ctx: &Context,
     group: &[Scored],
     i: usize,
-    roles: &[Role],
-    depts: &[Option<String>],
-    addressees: &[Option<String>],
+    info: &TurnInfo,
 ) -> Option<Candidate> {
+    let TurnInfo {
+        roles,
+        depts,
+        addressees,
+        commits,
+    } = *info;
     let ct = minutes.clean.text.as_str();
     let first = group.first()?;
     let last = group.last()?;
@@ -185,9 +239,13 @@ fn candidate(
             },
             ItemKind::Request | ItemKind::Report => {
                 let next = i + 1;
+                // the next speaker accepts, or answers with an undertaking
                 let accepted = turns.get(next).is_some_and(|t| {
                     let body = ct.get(t.body.clone()).unwrap_or("");
-                    roles[next] != roles[i] && cues::accepts(body)
+                    t.speaker.is_some()
+                        && t.speaker != turns[i].speaker
+                        && roles[next] != Role::Chair
+                        && (cues::accepts(body) || commits.get(next).copied().unwrap_or(false))
                 });
                 if accepted && depts[next].is_some() {
                     confidence += 0.1;

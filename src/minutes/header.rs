@@ -55,6 +55,12 @@ const LABELS: &[(&str, Field)] = &[
     ("所管部課", Field::Secretariat),
     ("担当部課", Field::Secretariat),
     ("庶務担当", Field::Secretariat),
+    ("担当", Field::Secretariat),
+    ("問合せ先", Field::Secretariat),
+    ("問い合わせ先", Field::Secretariat),
+    ("事務局担当", Field::Secretariat),
+    ("審議会名", Field::Title),
+    ("会議体名", Field::Title),
     ("議題", Field::Agenda),
     ("次第", Field::Agenda),
     ("会議次第", Field::Agenda),
@@ -119,11 +125,13 @@ static TITLE_LINE: LazyLock<Re> = LazyLock::new(|| {
     Re::new(r"(?:会議|委員会|審議会|協議会|本部|部会|懇談会|検討会|懇話会|推進会議|連絡会|分科会)")
 });
 static TITLE_STRIP: LazyLock<Re> = LazyLock::new(|| {
-    Re::new(r"\s*[(（]?(?:会議録|議事録|議事要旨|会議要旨|会議概要|議事概要|要旨|摘録)[)）]?\s*$")
+    Re::new(
+        r"\s*[(（]?(?:会議録|議事録|議事要旨|会議要旨|会議概要|議事概要|要旨|摘録|記録)[)）]?\s*$",
+    )
 });
 static BODY_PREFIX: LazyLock<Re> = LazyLock::new(|| {
     Re::new(
-        r"^\s*(?:(?:令和|平成|昭和)\s*(?:\d{1,2}|元)\s*年度?|(?:19|20)\d{2}\s*年度?)?\s*(?:第\s*\d{1,3}\s*回)?\s*(?:定例|臨時)?\s*",
+        r"^\s*(?:(?:令和|平成|昭和)\s*(?:\d{1,2}|元)\s*年度?|(?:19|20)\d{2}\s*年度?)?\s*(?:第\s*\d{1,3}\s*回)?\s*(?:定例会|臨時会|定例|臨時)?\s*",
     )
 });
 static BODY_SUFFIX: LazyLock<Re> = LazyLock::new(|| {
@@ -140,6 +148,8 @@ static DEPT_TITLE: LazyLock<Re> = LazyLock::new(|| {
     )
 });
 static DEPUTY: LazyLock<Re> = LazyLock::new(|| Re::new(r"[(（]([^)）]+?)(?:の)?代理[)）]"));
+static GROUP_PREFIX: LazyLock<Re> =
+    LazyLock::new(|| Re::new(r"^\s*[(（【\[]([^)）】\]]{1,8})[)）】\]]\s*(.*)$"));
 static PAREN: LazyLock<Re> = LazyLock::new(|| Re::new(r"[(（][^)）]*[)）]"));
 
 const NON_DEPT_TITLES: &[&str] = &["本部長", "副本部長", "部会長", "副部会長", "本部員", "部員"];
@@ -226,6 +236,8 @@ pub(crate) struct HeaderBuilder {
     date_text: Option<String>,
     time_text: Option<String>,
     secretariat_guess: Option<String>,
+    /// the title was taken from a label row (not guessed from a line)
+    title_from_label: bool,
 }
 
 impl HeaderBuilder {
@@ -233,7 +245,7 @@ impl HeaderBuilder {
     /// value does not look like a header value (then the line is body text).
     pub fn add(&mut self, field: Field, value: &str) -> bool {
         let cells: Vec<&str> = value
-            .split('\t')
+            .split(['\t', '|'])
             .map(str::trim)
             .filter(|c| !c.is_empty())
             .collect();
@@ -244,8 +256,11 @@ impl HeaderBuilder {
                 if !scalar_ok || joined.is_empty() {
                     return false;
                 }
-                if self.header.title.is_none() {
+                if !self.title_from_label {
+                    self.header.title = None;
+                    self.header.body = None;
                     self.set_title(&joined);
+                    self.title_from_label = self.header.title.is_some();
                 }
             }
             Field::DateTime | Field::Date => {
@@ -339,6 +354,14 @@ impl HeaderBuilder {
     pub fn add_attendees(&mut self, cells: &[&str]) {
         let mut group: Option<String> = None;
         for (i, cell) in cells.iter().enumerate() {
+            // 「（事務局）情報管理課長、…」: a group in brackets before the names
+            let cell = match GROUP_PREFIX.captures(cell) {
+                Some(c) => {
+                    group = c.get(1).map(|g| key(g.as_str()));
+                    c.get(2).map_or("", |m| m.as_str())
+                }
+                None => cell,
+            };
             let k = key(cell);
             let is_group = !k.contains(['、', ',', '，'])
                 && (GROUP_WORDS.contains(&k.as_str())

@@ -175,7 +175,7 @@ impl Directory {
         let exact = self
             .departments
             .iter()
-            .find(|d| d.name == m || d.aliases.iter().any(|a| *a == m));
+            .find(|d| d.name == m || d.aliases.contains(&m));
         if let Some(d) = exact {
             return Some(&d.name);
         }

@@ -155,6 +155,11 @@ impl<'a> Context<'a> {
         let Some(s) = speaker else {
             return Role::Unknown;
         };
+        // 委員長(佐藤一郎君) → 委員長
+        let s = match s.find('(') {
+            Some(i) if i > 0 && s.ends_with(')') => &s[..i],
+            _ => s,
+        };
         if s.contains("事務局") || self.is_secretariat_title(s) {
             return Role::Secretariat;
         }
@@ -241,10 +246,10 @@ impl<'a> Context<'a> {
     pub fn agent(&self, sentence: &str) -> Option<String> {
         for m in MENTION.find_iter(sentence) {
             let after = &sentence[m.end()..];
-            if AGENT_AFTER.is_match(after) || ASKED_AFTER.is_match(after) {
-                if let Some(c) = self.canonical(m.as_str()) {
-                    return Some(c);
-                }
+            if (AGENT_AFTER.is_match(after) || ASKED_AFTER.is_match(after))
+                && let Some(c) = self.canonical(m.as_str())
+            {
+                return Some(c);
             }
         }
         None

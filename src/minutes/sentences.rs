@@ -22,16 +22,14 @@ pub(crate) fn split(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
         match c {
             '「' | '『' => depth += 1,
             '」' | '』' => depth = depth.saturating_sub(1),
-            '\n' => {
-                if body[b + 1..]
-                    .split('\n')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .is_empty()
-                {
-                    depth = 0;
-                }
+            '\n' if body[b + 1..]
+                .split('\n')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .is_empty() =>
+            {
+                depth = 0;
             }
             _ => {}
         }

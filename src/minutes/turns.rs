@@ -40,6 +40,9 @@ static FROM_SPEAKER: LazyLock<Re> = LazyLock::new(|| {
     Re::new(r"^[(（]?([^\s\p{Hiragana}、。,()（）]{1,15}?)[)）]?(?:から|より)[、,]?")
 });
 
+static INLINE_LABEL: LazyLock<Re> =
+    LazyLock::new(|| Re::new(r"[。\]〕」]\s*([^\s。、:\[\]〔〕「」]{1,12}):"));
+
 const MARKERS: &[char] = &['○', '◯', '◎', '●', '◆', '◇', '■', '□'];
 
 fn closing(c: char) -> Option<char> {
@@ -107,7 +110,8 @@ pub(crate) fn speaker_label(line: &str) -> Option<(String, usize)> {
         let prefix = &t[..ci];
         if prefix.chars().count() <= 24 {
             let p = prefix.trim_start_matches(['・', '-', '*', '→', ' ']);
-            let k = key(p);
+            // markdown emphasis: **本部長**：
+            let k: String = key(p).chars().filter(|c| *c != '*').collect();
             if (1..=20).contains(&k.chars().count()) && is_role(&k) {
                 return Some((k, lead + skip_sep(t, ci + 1)));
             }
@@ -119,7 +123,31 @@ pub(crate) fn speaker_label(line: &str) -> Option<(String, usize)> {
             return Some((k.to_string(), lead + skip_sep(t, sp)));
         }
     }
+    // a label alone on its line, the speech on the next lines
+    let k = t.trim_end();
+    if k.chars().count() <= 12 && STRICT_ROLE.is_match(k) {
+        return Some((k.to_string(), lead + t.len()));
+    }
     None
+}
+
+/// Several turns run together on one line (PDF extraction):
+/// 「…ありますか。 部員：この内容で結構です。」 → split before each label that
+/// follows a sentence end.
+fn segments(line: &str) -> Vec<(usize, usize)> {
+    let mut cuts = vec![0];
+    for c in INLINE_LABEL.captures_iter(line) {
+        if let Some(g) = c.get(1)
+            && is_role(&key(g.as_str()))
+        {
+            cuts.push(g.start());
+        }
+    }
+    cuts.push(line.len());
+    cuts.windows(2)
+        .map(|w| (w[0], w[1]))
+        .filter(|(a, b)| a < b)
+        .collect()
 }
 
 /// Stage directions and result marks: 〔事務局：資料1を説明〕, ―了承―.
@@ -147,10 +175,20 @@ struct Open {
 }
 
 fn finish(open: Option<Open>, clean: &Clean, turns: &mut Vec<Turn>) {
-    let Some(o) = open else { return };
+    let Some(mut o) = open else { return };
     let body_text = clean.text.get(o.body..o.end).unwrap_or("");
     if body_text.trim().is_empty() {
         return;
+    }
+    if o.speaker.is_none()
+        && o.bullet
+        && let Some(k) = TRAILING_SPEAKER
+            .captures(body_text)
+            .and_then(|c| c.get(1))
+            .map(|g| key(g.as_str()))
+            .filter(|k| is_role(k))
+    {
+        o.speaker = Some(k);
     }
     let [s, _] = clean.span(o.start..o.end);
     let [_, e] = clean.span(o.body..o.end);
@@ -162,6 +200,10 @@ fn finish(open: Option<Open>, clean: &Clean, turns: &mut Vec<Turn>) {
     });
 }
 
+/// 「…を示してほしい。（委員）」: the speaker named after the bullet.
+static TRAILING_SPEAKER: LazyLock<Re> =
+    LazyLock::new(|| Re::new(r"[(（]([^()（）\s]{1,12})[)）]\s*$"));
+
 pub(crate) fn parse(text: &str) -> Minutes {
     let clean = Clean::new(text);
     let ct = clean.text.as_str();
@@ -171,10 +213,20 @@ pub(crate) fn parse(text: &str) -> Minutes {
     let mut cont: Option<Field> = None;
     let mut open: Option<Open> = None;
     let mut ls = 0usize;
+    let mut pieces: Vec<(usize, &str)> = Vec::new();
     for line in ct.split('\n') {
-        let start = ls;
-        let end = ls + line.len();
-        ls = end + 1;
+        let line_start = ls;
+        ls += line.len() + 1;
+        if line.contains(':') && line.chars().count() > 20 {
+            for (a, b) in segments(line) {
+                pieces.push((line_start + a, &line[a..b]));
+            }
+        } else {
+            pieces.push((line_start, line));
+        }
+    }
+    for (start, line) in pieces {
+        let end = start + line.len();
         if line.trim().is_empty() {
             if !line.starts_with('\t') {
                 cont = None;
@@ -183,6 +235,16 @@ pub(crate) fn parse(text: &str) -> Minutes {
         }
         if in_header {
             let orig = |off: usize| clean.original(text, start + off..end);
+            // markdown table rows 「| 開催日時 | 令和2年… |」 read like tab rows
+            // (same byte lengths, so offsets still hold)
+            let table_row;
+            let line = if line.trim_start().starts_with('|') {
+                let lead = line.len() - line.trim_start().len();
+                table_row = format!("{} {}", &line[..lead], line[lead + 1..].replace('|', "\t"));
+                table_row.as_str()
+            } else {
+                line
+            };
             if line.starts_with('\t')
                 && let Some(f) = cont
             {
@@ -204,7 +266,8 @@ pub(crate) fn parse(text: &str) -> Minutes {
             let label = speaker_label(line);
             if let Some(f) = cont
                 && matches!(f, Field::Agenda | Field::Attendees)
-                && label.is_none()
+                && (label.is_none() || f == Field::Attendees)
+                && !is_structural(line)
                 && !line.contains('。')
                 && line.chars().count() <= 120
             {
@@ -316,5 +379,26 @@ mod tests {
         assert_eq!(speaker_label("○ 委員から意見があった"), None);
         assert_eq!(speaker_label("〔事務局:資料を説明〕"), None);
         assert_eq!(speaker_label("今後は:検討"), None);
+        assert_eq!(
+            speaker_label("事務局").map(|x| x.0).as_deref(),
+            Some("事務局")
+        );
+        assert_eq!(
+            speaker_label("(委員)資料を").map(|x| x.0).as_deref(),
+            Some("委員")
+        );
+    }
+
+    #[test]
+    fn inline_turns() {
+        let line = "[10時 開会] 本部長: 開会します。 部員: 結構です。";
+        let segs: Vec<&str> = segments(line)
+            .into_iter()
+            .map(|(a, b)| &line[a..b])
+            .collect();
+        assert_eq!(
+            segs,
+            vec!["[10時 開会] ", "本部長: 開会します。 ", "部員: 結構です。"]
+        );
     }
 }

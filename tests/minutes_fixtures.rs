@@ -1,0 +1,382 @@
+//! Fixture minutes in several shapes: JSON snapshots (reviewed by eye) plus
+//! explicit assertions on the facts that matter.
+
+use chrono::NaiveDate;
+use shukudai::minutes::{Analysis, Candidate, Directory, DueKind, ItemKind, analyse};
+
+fn load(name: &str) -> Analysis {
+    let path = format!(
+        "{}/tests/fixtures/minutes/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let bytes = std::fs::read(&path).expect("fixture");
+    analyse(&bytes, &Directory::default()).expect("analyse")
+}
+
+fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+fn item<'a>(a: &'a Analysis, needle: &str) -> &'a Candidate {
+    a.items
+        .iter()
+        .find(|c| c.evidence.contains(needle))
+        .unwrap_or_else(|| panic!("no item with evidence {needle:?}: {:#?}", a.items))
+}
+
+fn no_item(a: &Analysis, needle: &str) {
+    assert!(
+        !a.items.iter().any(|c| c.evidence.contains(needle)),
+        "unexpected item for {needle:?}"
+    );
+}
+
+/// Every span indexes the decoded text and the evidence is drawn from it.
+fn spans_ok(a: &Analysis) {
+    let chars: Vec<char> = a.text.chars().collect();
+    for c in &a.items {
+        let [s, e] = c.evidence_span;
+        assert!(s < e && e <= chars.len(), "{c:?}");
+        let spanned: String = chars[s..e].iter().collect();
+        let mut it = spanned.chars();
+        assert!(
+            c.evidence.chars().all(|ch| it.any(|x| x == ch)),
+            "{c:?} / {spanned}"
+        );
+        assert!(c.evidence.chars().count() <= 400);
+    }
+}
+
+#[test]
+fn gijiyoshi_bullets() {
+    let a = load("gijiyoshi-bullets.txt");
+    spans_ok(&a);
+    let m = &a.meeting;
+    assert_eq!(m.body.as_deref(), Some("みどり市地域福祉推進協議会"));
+    assert_eq!(m.held_on, date(2023, 10, 12));
+    assert_eq!(m.starts_at.as_deref(), Some("14:00"));
+    assert_eq!(m.ends_at.as_deref(), Some("15:30"));
+    assert_eq!(m.secretariat.as_deref(), Some("健康福祉部福祉政策課"));
+    assert_eq!(m.agenda, vec!["地域福祉計画の進捗状況について"]);
+
+    let r = item(&a, "町会ごとの状況を調査してほしい");
+    assert_eq!(r.kind, ItemKind::Request);
+    assert_eq!(r.speaker.as_deref(), Some("委員"));
+    let c = item(&a, "事務局で町会ごとの状況を調査し");
+    assert_eq!(c.kind, ItemKind::Commitment);
+    assert_eq!(c.owner.as_deref(), Some("健康福祉部福祉政策課"));
+    assert_eq!(c.due.kind, DueKind::NextMeeting);
+    assert_eq!(
+        c.due.date,
+        date(2024, 1, 25),
+        "next meeting date stated in the minutes"
+    );
+    let fy = item(&a, "素案を年度内に示すよう求めた");
+    assert_eq!(fy.due.date, date(2024, 3, 31));
+    assert_eq!(item(&a, "速やかに検討してほしい").due.kind, DueKind::Asap);
+    no_item(&a, "対応済み");
+    no_item(&a, "修正済み");
+    insta::assert_json_snapshot!("gijiyoshi_bullets", a);
+}
+
+#[test]
+fn iinkai_named_speakers() {
+    let a = load("iinkai-named.txt");
+    spans_ok(&a);
+    let m = &a.meeting;
+    assert_eq!(m.body.as_deref(), Some("さくら市情報化推進委員会"));
+    assert_eq!(m.held_on, date(2022, 12, 15));
+    assert_eq!(m.starts_at.as_deref(), Some("10:00"));
+    assert_eq!(m.ends_at.as_deref(), Some("11:30"));
+    assert!(
+        m.attendees
+            .iter()
+            .any(|x| x.title == "市民部長" && x.department.as_deref() == Some("市民部"))
+    );
+
+    let r = item(&a, "1月末までに各課から集めていただけますか");
+    assert_eq!(r.speaker.as_deref(), Some("山田委員"));
+    assert_eq!(r.kind, ItemKind::Request);
+    assert_eq!(
+        r.due.date,
+        date(2023, 1, 31),
+        "December meeting: January is next year"
+    );
+    assert_eq!(
+        r.owner.as_deref(),
+        Some("総務部情報政策課"),
+        "the secretariat's 課長 accepted"
+    );
+    let c = item(&a, "来週中に結果を共有します");
+    assert_eq!(c.owner.as_deref(), Some("市民部"));
+    assert_eq!(c.due.date, date(2022, 12, 23), "Friday of next week");
+    let addressed = item(&a, "転入手続も含めてください");
+    assert_eq!(addressed.owner.as_deref(), Some("市民部"));
+    let edu = item(&a, "年内に電子化の対象を整理したい");
+    assert_eq!(edu.owner.as_deref(), Some("教育部"));
+    assert_eq!(edu.due.date, date(2022, 12, 31));
+    no_item(&a, "仮に予算");
+    no_item(&a, "報告済み");
+    no_item(&a, "開会します");
+    no_item(&a, "閉会します");
+    insta::assert_json_snapshot!("iinkai_named", a);
+}
+
+#[test]
+fn shift_jis_crlf() {
+    let path = format!(
+        "{}/tests/fixtures/minutes/sjis-bousai.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let raw = std::fs::read(&path).expect("fixture");
+    assert!(
+        std::str::from_utf8(&raw).is_err(),
+        "the fixture is Shift_JIS"
+    );
+    let a = load("sjis-bousai.txt");
+    spans_ok(&a);
+    assert!(!a.text.contains('\r'));
+    let m = &a.meeting;
+    assert_eq!(m.title.as_deref(), Some("第5回ひかり町防災会議"));
+    assert_eq!(m.body.as_deref(), Some("ひかり町防災会議"));
+    assert_eq!(m.held_on, date(2024, 2, 20));
+    assert_eq!(m.starts_at.as_deref(), Some("14:00"));
+    assert_eq!(m.ends_at.as_deref(), Some("15:10"));
+    assert_eq!(m.secretariat.as_deref(), Some("総務課防災係"));
+    let c = item(&a, "今週金曜日までに各課の意見を取りまとめます");
+    assert_eq!(c.kind, ItemKind::Commitment);
+    assert_eq!(c.speaker.as_deref(), Some("総務課長"));
+    assert_eq!(c.owner.as_deref(), Some("総務課"));
+    assert_eq!(c.due.date, date(2024, 2, 23));
+    let r = item(&a, "年度内に一覧を作成していただきたい");
+    assert_eq!(
+        r.due.date,
+        date(2024, 3, 31),
+        "February: this fiscal year ends next month"
+    );
+    assert_eq!(r.owner.as_deref(), Some("総務課"), "総務課長 accepted");
+    assert_eq!(
+        item(&a, "早急に各地区と調整をお願いします").due.kind,
+        DueKind::Asap
+    );
+    no_item(&a, "既に完了しています");
+    no_item(&a, "ありがとうございます");
+    insta::assert_json_snapshot!("sjis_bousai", a);
+}
+
+#[test]
+fn page_break_noise_and_full_width() {
+    let a = load("pagebreak-fullwidth.txt");
+    spans_ok(&a);
+    let m = &a.meeting;
+    assert_eq!(m.title.as_deref(), Some("第１回　あおば区ＩＣＴ推進本部"));
+    assert_eq!(m.body.as_deref(), Some("あおば区ＩＣＴ推進本部"));
+    assert_eq!(m.held_on, date(2021, 6, 10));
+    assert_eq!(m.starts_at.as_deref(), Some("13:30"));
+    assert_eq!(m.ends_at.as_deref(), Some("14:45"));
+    assert_eq!(m.place.as_deref(), Some("区役所本庁舎７階　第２委員会室"));
+    assert_eq!(m.secretariat.as_deref(), Some("総務部デジタル推進課"));
+
+    // the sentence split by 「－３－」 is rejoined, evidence verbatim without the noise
+    let c = item(&a, "１０月末までに導入計画を取りまとめたいと考えています。");
+    assert!(!c.evidence.contains('－'));
+    assert_eq!(c.owner.as_deref(), Some("区民部"));
+    assert_eq!(c.due.date, date(2021, 10, 31));
+    assert_eq!(c.speaker.as_deref(), Some("部員"));
+    let w = item(&a, "オンライン相談の試行を速やかに開始する");
+    assert!(!w.evidence.contains("審"));
+    assert_eq!(w.owner.as_deref(), Some("福祉部"));
+    assert_eq!(w.due.kind, DueKind::Asap);
+    let n = item(&a, "事務局で次回までに論点を整理してください");
+    assert_eq!(n.owner.as_deref(), Some("総務部デジタル推進課"));
+    assert_eq!(n.due.kind, DueKind::NextMeeting);
+    assert_eq!(n.speaker.as_deref(), Some("本部長"));
+    let rep = item(&a, "各部で来週中に事務局へ報告してください");
+    assert_eq!(rep.kind, ItemKind::Report);
+    assert_eq!(rep.owner.as_deref(), Some("各部"));
+    assert_eq!(rep.due.date, date(2021, 6, 18));
+    no_item(&a, "始めます");
+    insta::assert_json_snapshot!("pagebreak_fullwidth", a);
+}
+
+#[test]
+fn reiwa_gannen_and_fiscal_year() {
+    let a = load("reiwa-gannen-fiscal.txt");
+    spans_ok(&a);
+    let m = &a.meeting;
+    assert_eq!(m.held_on, date(2019, 12, 20));
+    assert_eq!(m.body.as_deref(), Some("かもめ市行財政改革推進会議"));
+    assert_eq!(m.starts_at.as_deref(), Some("13:30"));
+    assert_eq!(m.ends_at.as_deref(), Some("15:00"));
+    assert_eq!(
+        m.agenda,
+        vec!["事務事業評価の結果について", "公共施設の再配置について"]
+    );
+
+    assert_eq!(
+        item(&a, "年度末までに市のホームページで公表").due.date,
+        date(2020, 3, 31)
+    );
+    assert_eq!(
+        item(&a, "1月中旬までに実施してほしい").due.date,
+        date(2020, 1, 20)
+    );
+    assert_eq!(
+        item(&a, "来年度中に再配置の方針").due.date,
+        date(2021, 3, 31)
+    );
+    assert_eq!(
+        item(&a, "2月末までに委員に送付").due.date,
+        date(2020, 2, 29)
+    );
+    let c = item(&a, "令和2年1月31日までに集計結果を送付します");
+    assert_eq!(c.kind, ItemKind::Commitment);
+    assert_eq!(c.owner.as_deref(), Some("企画部行政改革課"));
+    assert_eq!(c.due.date, date(2020, 1, 31));
+    no_item(&a, "対応済み");
+    no_item(&a, "議事に入ります");
+    insta::assert_json_snapshot!("reiwa_gannen_fiscal", a);
+}
+
+#[test]
+fn directory_aliases_resolve_owners() {
+    let dir = Directory::new([
+        ("総務部デジタル推進課", vec!["事務局", "デジタル推進課"]),
+        ("区民部", vec![]),
+    ]);
+    let path = format!(
+        "{}/tests/fixtures/minutes/pagebreak-fullwidth.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let a = analyse(&std::fs::read(path).expect("fixture"), &dir).expect("analyse");
+    let n = item(&a, "事務局で次回までに論点を整理してください");
+    assert_eq!(n.owner.as_deref(), Some("総務部デジタル推進課"));
+}
+
+#[test]
+fn serializes_meeting_and_items_only() {
+    let a = load("iinkai-named.txt");
+    let v = serde_json::to_value(&a).expect("json");
+    let keys: Vec<&str> = v
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, vec!["items", "meeting"]);
+    assert_eq!(v["meeting"]["held_on"], "2022-12-15");
+    assert!(v["items"][0]["due"]["kind"].is_string());
+}
+
+#[test]
+fn shingikai_labels_on_their_own_line() {
+    let a = load("shingikai-labels-own-line.txt");
+    spans_ok(&a);
+    let m = &a.meeting;
+    assert_eq!(m.body.as_deref(), Some("はなみずき市環境審議会"));
+    assert_eq!(m.held_on, date(2025, 1, 28));
+    assert_eq!(m.starts_at.as_deref(), Some("14:00"));
+    assert_eq!(m.ends_at.as_deref(), Some("16:00"));
+    assert_eq!(
+        m.secretariat.as_deref(),
+        Some("環境部環境政策課"),
+        "from the (事務局) attendee group"
+    );
+    assert_eq!(m.agenda, vec!["第３次環境基本計画（素案）について"]);
+
+    let r = item(&a, "次回までに比較表を作成していただけないでしょうか");
+    assert_eq!(r.speaker.as_deref(), Some("委員"));
+    assert_eq!(r.due.kind, DueKind::NextMeeting);
+    assert_eq!(r.owner.as_deref(), Some("環境部環境政策課"));
+    let c = item(&a, "次回の審議会でお示しいたします");
+    assert_eq!(c.kind, ItemKind::Commitment);
+    let s = item(&a, "事務局で修正してください");
+    assert_eq!(s.due.date, date(2025, 2, 28));
+    assert_eq!(s.speaker.as_deref(), Some("会長"));
+    no_item(&a, "資料の確認をお願いします");
+    no_item(&a, "ご覧ください");
+    no_item(&a, "ご意見をいただきたい");
+    no_item(&a, "予定でしょうか");
+    no_item(&a, "もし予算に余裕があれば");
+    no_item(&a, "閉会いたします");
+    insta::assert_json_snapshot!("shingikai_labels_own_line", a);
+}
+
+#[test]
+fn youshi_with_trailing_speakers() {
+    let a = load("youshi-trailing-speaker.txt");
+    spans_ok(&a);
+    let m = &a.meeting;
+    assert_eq!(
+        m.title.as_deref(),
+        Some("○○市子ども・子育て会議（令和6年度第1回）")
+    );
+    assert_eq!(m.body.as_deref(), Some("○○市子ども・子育て会議"));
+    assert_eq!(m.held_on, date(2024, 7, 3));
+    assert_eq!(m.starts_at.as_deref(), Some("18:30"));
+    assert_eq!(m.ends_at.as_deref(), Some("20:00"));
+    assert_eq!(m.place.as_deref(), Some("市役所5階 501会議室"));
+    assert_eq!(m.secretariat.as_deref(), Some("こども未来部こども政策課"));
+    let r = item(&a, "地区別のデータを示してほしい");
+    assert_eq!(r.speaker.as_deref(), Some("委員"));
+    assert_eq!(r.kind, ItemKind::Request);
+    let c = item(&a, "次回会議で地区別データをお示しする");
+    assert_eq!(c.speaker.as_deref(), Some("事務局"));
+    assert_eq!(c.due.kind, DueKind::NextMeeting);
+    assert_eq!(
+        item(&a, "8月中に協議の場を設けたい").due.date,
+        date(2024, 8, 31)
+    );
+    no_item(&a, "すでに実施している");
+    no_item(&a, "説明があった");
+    insta::assert_json_snapshot!("youshi_trailing_speaker", a);
+}
+
+#[test]
+fn council_committee_with_named_officials() {
+    let a = load("council-committee.txt");
+    spans_ok(&a);
+    let m = &a.meeting;
+    assert_eq!(m.body.as_deref(), Some("総務委員会"));
+    assert_eq!(m.held_on, date(2023, 6, 20));
+    assert_eq!(m.starts_at.as_deref(), Some("10:00"));
+    assert_eq!(m.ends_at.as_deref(), Some("11:45"));
+    let r = item(&a, "早急に改善していただきたい");
+    assert_eq!(r.speaker.as_deref(), Some("鈴木議員"));
+    assert_eq!(
+        r.owner.as_deref(),
+        Some("財産管理課"),
+        "the official who answers with an undertaking"
+    );
+    assert_eq!(r.due.kind, DueKind::Asap);
+    let c = item(&a, "今月中に案内表示を見直します");
+    assert_eq!(c.owner.as_deref(), Some("財産管理課"));
+    assert_eq!(c.due.date, date(2023, 6, 30));
+    no_item(&a, "完了時期はいつでしょうか");
+    no_item(&a, "完了を予定しております");
+    no_item(&a, "開会いたします");
+    insta::assert_json_snapshot!("council_committee", a);
+}
+
+#[test]
+fn markdown_table_header_and_bold_labels() {
+    let a = load("markdown-table.txt");
+    spans_ok(&a);
+    let m = &a.meeting;
+    assert_eq!(
+        m.title.as_deref(),
+        Some("令和6年度 第1回 つばさ市DX推進本部")
+    );
+    assert_eq!(m.body.as_deref(), Some("つばさ市DX推進本部"));
+    assert_eq!(m.held_on, date(2024, 5, 14));
+    assert_eq!(m.starts_at.as_deref(), Some("09:30"));
+    assert_eq!(m.ends_at.as_deref(), Some("10:30"));
+    assert_eq!(m.place.as_deref(), Some("本庁舎3階 庁議室"));
+    assert_eq!(m.secretariat.as_deref(), Some("総務部DX推進課"));
+    let r = item(&a, "6月末までにDX推進計画の素案を作成してください");
+    assert_eq!(r.speaker.as_deref(), Some("本部長"));
+    assert_eq!(r.owner.as_deref(), Some("各部"));
+    assert_eq!(r.due.date, date(2024, 6, 30));
+    assert_eq!(a.items.len(), 1);
+    insta::assert_json_snapshot!("markdown_table", a);
+}
