@@ -35,15 +35,27 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn run() -> anyhow::Result<()> {
-    let seconds: u64 = std::env::var("BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
-    let clients: usize = std::env::var("BENCH_CLIENTS").ok().and_then(|s| s.parse().ok()).unwrap_or(32);
+    let seconds: u64 = std::env::var("BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5);
+    let clients: usize = std::env::var("BENCH_CLIENTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(32);
     let dir = tempfile::tempdir()?;
     let mut settings = Settings::defaults()?;
-    settings.database.url = format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display());
+    settings.database.url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("bench.db").display()
+    );
     settings.server.listen = "127.0.0.1:0".parse()?;
     settings.reminders.enabled = false;
     let db = db::connect_and_migrate(&settings.database).await?;
-    let now = Utc.with_ymd_and_hms(2026, 11, 16, 1, 0, 0).single().context("instant")?;
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 16, 1, 0, 0)
+        .single()
+        .context("instant")?;
 
     let started = Instant::now();
     seed(&db, now).await?;
@@ -62,19 +74,35 @@ async fn run() -> anyhow::Result<()> {
         )
         .await?;
     let token = users.issue_api_token("bench", now).await?;
-    eprintln!("seeded {TASKS} tasks in {DEPARTMENTS} departments in {:.1?}", started.elapsed());
+    eprintln!(
+        "seeded {TASKS} tasks in {DEPARTMENTS} departments in {:.1?}",
+        started.elapsed()
+    );
 
-    let state = AppState::new(db, Arc::new(settings.clone()), Arc::new(ManualClock::new(now)));
+    let state = AppState::new(
+        db,
+        Arc::new(settings.clone()),
+        Arc::new(ManualClock::new(now)),
+    );
     let app = Application::bind(settings.server.listen, state).await?;
     let real = format!("http://{}{PATH}", app.local_addr()?);
     tokio::spawn(app.run_until(std::future::pending()));
 
     let client = reqwest::Client::new();
     let response = client.get(&real).bearer_auth(&token).send().await?;
-    anyhow::ensure!(response.status().is_success(), "real route answered {}", response.status());
+    anyhow::ensure!(
+        response.status().is_success(),
+        "real route answered {}",
+        response.status()
+    );
     let bytes = response.bytes().await?;
     let listed: serde_json::Value = serde_json::from_slice(&bytes)?;
-    eprintln!("page: {} items of {} open tasks, {} bytes", listed["items"].as_array().map_or(0, Vec::len), listed["total"], bytes.len());
+    eprintln!(
+        "page: {} items of {} open tasks, {} bytes",
+        listed["items"].as_array().map_or(0, Vec::len),
+        listed["total"],
+        bytes.len()
+    );
 
     let ceiling_router = Router::new().route(
         "/api/v1/tasks",
@@ -106,11 +134,20 @@ struct Figures {
 
 impl std::fmt::Display for Figures {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:>8.0} req/s  p50 {:>7.2?}  p99 {:>7.2?}  errors {}", self.rps, self.p50, self.p99, self.errors)
+        write!(
+            f,
+            "{:>8.0} req/s  p50 {:>7.2?}  p99 {:>7.2?}  errors {}",
+            self.rps, self.p50, self.p99, self.errors
+        )
     }
 }
 
-async fn drive(url: &str, token: &str, clients: usize, duration: Duration) -> anyhow::Result<Figures> {
+async fn drive(
+    url: &str,
+    token: &str,
+    clients: usize,
+    duration: Duration,
+) -> anyhow::Result<Figures> {
     let deadline = Instant::now() + duration;
     let mut workers = Vec::new();
     for _ in 0..clients {
@@ -143,7 +180,11 @@ async fn drive(url: &str, token: &str, clients: usize, duration: Duration) -> an
     }
     let elapsed = started.elapsed().max(duration);
     all.sort_unstable();
-    let at = |q: f64| all.get(((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or_default();
+    let at = |q: f64| {
+        all.get(((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
     Ok(Figures {
         rps: all.len() as f64 / elapsed.as_secs_f64(),
         p50: at(0.50),
@@ -188,18 +229,32 @@ async fn seed(db: &sea_orm::DatabaseConnection, now: chrono::DateTime<Utc>) -> a
     }))
     .exec(&txn)
     .await?;
-    let statuses = ["open", "open", "open", "open", "done", "done", "done", "draft", "draft", "cancelled"];
+    let statuses = [
+        "open",
+        "open",
+        "open",
+        "open",
+        "done",
+        "done",
+        "done",
+        "draft",
+        "draft",
+        "cancelled",
+    ];
     for chunk in (1..=TASKS).collect::<Vec<_>>().chunks(1_000) {
         task::Entity::insert_many(chunk.iter().map(|&i| {
             let status = statuses[(i % 10) as usize];
-            let due = (i % 7 != 0).then(|| first_day + chrono::Days::new(u64::try_from(i % 900).unwrap_or(0)));
+            let due = (i % 7 != 0)
+                .then(|| first_day + chrono::Days::new(u64::try_from(i % 900).unwrap_or(0)));
             task::ActiveModel {
                 id: Set(i),
                 body_id: Set(1),
                 meeting_id: Set(i % MEETINGS + 1),
                 minutes_id: Set(None),
                 status: Set(status.into()),
-                summary: Set(format!("宿題 {i}: システム更新について関係課と調整し報告する")),
+                summary: Set(format!(
+                    "宿題 {i}: システム更新について関係課と調整し報告する"
+                )),
                 kind: Set("request".into()),
                 speaker: Set(Some("本部長".into())),
                 confidence: Set(0.8),
@@ -225,7 +280,9 @@ async fn seed(db: &sea_orm::DatabaseConnection, now: chrono::DateTime<Utc>) -> a
             task_id: Set(i),
             minutes_id: Set(None),
             position: Set(0),
-            quote: Set(format!("しっかりと調整をしていただき、次回の本部でまた報告してもらいたいと思います。({i})")),
+            quote: Set(format!(
+                "しっかりと調整をしていただき、次回の本部でまた報告してもらいたいと思います。({i})"
+            )),
             span_start: Set(Some(i)),
             span_end: Set(Some(i + 40)),
         }))

@@ -9,6 +9,6 @@ pub mod departments;
 pub mod domain;
 pub mod entities;
 pub mod http;
-pub mod minutes;
 pub mod meetings;
+pub mod minutes;
 pub mod tasks;

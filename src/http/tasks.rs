@@ -73,7 +73,10 @@ fn tagged(view: TaskView) -> Response {
     ([(header::ETAG, etag(view.version))], Json(view)).into_response()
 }
 
-pub(super) fn pagination(page: Option<u64>, page_size: Option<u64>) -> Result<(u64, u64), ApiError> {
+pub(super) fn pagination(
+    page: Option<u64>,
+    page_size: Option<u64>,
+) -> Result<(u64, u64), ApiError> {
     let page = page.unwrap_or(1);
     let page_size = page_size.unwrap_or(DEFAULT_PAGE_SIZE);
     let mut errors = Vec::new();
@@ -92,7 +95,6 @@ pub(super) fn pagination(page: Option<u64>, page_size: Option<u64>) -> Result<(u
         Err(ApiError::Validation(errors))
     }
 }
-
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -194,7 +196,9 @@ pub(super) async fn read(
     CurrentUser(user): CurrentUser,
     ApiPath(id): ApiPath<i32>,
 ) -> Result<Response, ApiError> {
-    Ok(tagged(tasks::get(&state.db, &Actor::user(&user), id).await?))
+    Ok(tagged(
+        tasks::get(&state.db, &Actor::user(&user), id).await?,
+    ))
 }
 
 /// The audit trail, oldest first.
@@ -206,7 +210,9 @@ pub(super) async fn events(
     CurrentUser(user): CurrentUser,
     ApiPath(id): ApiPath<i32>,
 ) -> Result<Json<Vec<EventView>>, ApiError> {
-    Ok(Json(tasks::events(&state.db, &Actor::user(&user), id).await?))
+    Ok(Json(
+        tasks::events(&state.db, &Actor::user(&user), id).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -290,7 +296,15 @@ pub(super) async fn confirm(
     let actor = Actor::user(&user);
     let now = state.clock.now();
     Ok(tagged(
-        tasks::confirm(&state.db, &actor, id, if_match.optional(), request.into(), now).await?,
+        tasks::confirm(
+            &state.db,
+            &actor,
+            id,
+            if_match.optional(),
+            request.into(),
+            now,
+        )
+        .await?,
     ))
 }
 
@@ -369,7 +383,15 @@ pub(super) async fn complete(
     let actor = Actor::user(&user);
     let now = state.clock.now();
     Ok(tagged(
-        tasks::complete(&state.db, &actor, id, if_match.optional(), &request.note, now).await?,
+        tasks::complete(
+            &state.db,
+            &actor,
+            id,
+            if_match.optional(),
+            &request.note,
+            now,
+        )
+        .await?,
     ))
 }
 
@@ -393,7 +415,15 @@ pub(super) async fn cancel(
     let actor = Actor::user(&user);
     let now = state.clock.now();
     Ok(tagged(
-        tasks::cancel(&state.db, &actor, id, if_match.optional(), &request.reason, now).await?,
+        tasks::cancel(
+            &state.db,
+            &actor,
+            id,
+            if_match.optional(),
+            &request.reason,
+            now,
+        )
+        .await?,
     ))
 }
 
@@ -463,8 +493,15 @@ pub(super) async fn add_note(
 ) -> Result<(StatusCode, Json<NoteView>), ApiError> {
     let actor = Actor::user(&user);
     let now = state.clock.now();
-    let note =
-        tasks::add_note(&state.db, &actor, id, if_match.optional(), &request.body, now).await?;
+    let note = tasks::add_note(
+        &state.db,
+        &actor,
+        id,
+        if_match.optional(),
+        &request.body,
+        now,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(note)))
 }
 

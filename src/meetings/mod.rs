@@ -348,7 +348,10 @@ fn validate(change: &NewMeeting, today: NaiveDate, issues: &mut Vec<FieldIssue>)
         if let Some(value) = value
             && (value.chars().count() > 200 || !tasks::storable(value))
         {
-            issues.push(FieldIssue::new(field, "must be at most 200 characters, without NUL"));
+            issues.push(FieldIssue::new(
+                field,
+                "must be at most 200 characters, without NUL",
+            ));
         }
     }
 }
@@ -437,7 +440,11 @@ pub async fn reschedule(
     if let Some(place) = change.place {
         active.place = Set(Some(normalise(&place)).filter(|p| !p.is_empty()));
     }
-    if let Some(title) = change.title.map(|t| normalise(&t)).filter(|t| !t.is_empty()) {
+    if let Some(title) = change
+        .title
+        .map(|t| normalise(&t))
+        .filter(|t| !t.is_empty())
+    {
         active.title = Set(title);
     }
     active.updated_at = Set(now);

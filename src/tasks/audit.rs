@@ -20,7 +20,8 @@ impl Changes {
     pub fn diff(&mut self, field: &str, old: impl Into<Value>, new: impl Into<Value>) -> &mut Self {
         let (old, new) = (old.into(), new.into());
         if old != new {
-            self.0.insert(field.to_owned(), Value::Array(vec![old, new]));
+            self.0
+                .insert(field.to_owned(), Value::Array(vec![old, new]));
         }
         self
     }

@@ -5,9 +5,7 @@ use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait,
 };
 
-use super::{
-    Actor, DueChoice, FieldIssue, TaskError, TaskView, audit, due, owner, today, view,
-};
+use super::{Actor, DueChoice, FieldIssue, TaskError, TaskView, audit, due, owner, today, view};
 use crate::{
     domain::{DueKind, TaskKind, TaskStatus},
     entities::{meeting, task, task_evidence},
@@ -121,18 +119,27 @@ fn validate(draft: &NewDraft, prefix: &str) -> Vec<FieldIssue> {
         ("summary", Some(draft.summary.as_str())),
         ("speaker", draft.speaker.as_deref()),
         ("owner", draft.suggested_owner.as_deref()),
-        ("evidence.quote", draft.evidence.as_ref().map(|e| e.quote.as_str())),
+        (
+            "evidence.quote",
+            draft.evidence.as_ref().map(|e| e.quote.as_str()),
+        ),
     ];
     for (field, text) in texts {
         if text.is_some_and(|t| !super::storable(t)) {
-            issues.push(FieldIssue::new(format!("{prefix}{field}"), "must not contain NUL characters"));
+            issues.push(FieldIssue::new(
+                format!("{prefix}{field}"),
+                "must not contain NUL characters",
+            ));
         }
     }
     if !issues.is_empty() {
         return issues;
     }
     if summary.is_empty() {
-        issues.push(FieldIssue::new(format!("{prefix}summary"), "must not be empty"));
+        issues.push(FieldIssue::new(
+            format!("{prefix}summary"),
+            "must not be empty",
+        ));
     } else if summary.chars().count() > MAX_SUMMARY_CHARS {
         issues.push(FieldIssue::new(
             format!("{prefix}summary"),
@@ -141,7 +148,10 @@ fn validate(draft: &NewDraft, prefix: &str) -> Vec<FieldIssue> {
     }
     if let Some(evidence) = &draft.evidence {
         if evidence.quote.trim().is_empty() {
-            issues.push(FieldIssue::new(format!("{prefix}evidence.quote"), "must not be empty"));
+            issues.push(FieldIssue::new(
+                format!("{prefix}evidence.quote"),
+                "must not be empty",
+            ));
         } else if evidence.quote.chars().count() > MAX_QUOTE_CHARS {
             issues.push(FieldIssue::new(
                 format!("{prefix}evidence.quote"),
@@ -158,7 +168,10 @@ fn validate(draft: &NewDraft, prefix: &str) -> Vec<FieldIssue> {
         }
     }
     if draft.due_kind == DueKind::Date && draft.due_on.is_none() {
-        issues.push(FieldIssue::new(format!("{prefix}due_on"), "due kind `date` needs a date"));
+        issues.push(FieldIssue::new(
+            format!("{prefix}due_on"),
+            "due kind `date` needs a date",
+        ));
     }
     issues
 }
@@ -190,7 +203,10 @@ async fn insert<C: ConnectionTrait>(
         status: TaskStatus::Draft.as_str().to_owned(),
         summary: draft.summary.trim().to_owned(),
         kind: draft.kind.as_str().to_owned(),
-        speaker: draft.speaker.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+        speaker: draft
+            .speaker
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty()),
         confidence,
         suggested_owner: draft.suggested_owner.map(|s| s.trim().to_owned()),
         owner_department_id: owner.as_ref().map(|d| d.id),
@@ -239,7 +255,11 @@ async fn insert<C: ConnectionTrait>(
         .diff("summary", None::<String>, created.summary.clone())
         .diff("owner", None::<String>, owner.map(|d| d.name))
         .diff("due_kind", None::<String>, created.due_kind.clone())
-        .diff("due_on", None::<String>, created.due_on.map(|d| d.to_string()));
+        .diff(
+            "due_on",
+            None::<String>,
+            created.due_on.map(|d| d.to_string()),
+        );
     audit::record(conn, actor, created.id, "created", changes, now).await?;
     Ok(created)
 }

@@ -124,9 +124,7 @@ pub async fn rebind_next_meeting_tasks_in<C: ConnectionTrait>(
     let candidates = task::Entity::find()
         .filter(task::Column::BodyId.eq(body_id))
         .filter(task::Column::DueKind.eq(DueKind::NextMeeting.as_str()))
-        .filter(
-            task::Column::Status.is_in([TaskStatus::Draft.as_str(), TaskStatus::Open.as_str()]),
-        )
+        .filter(task::Column::Status.is_in([TaskStatus::Draft.as_str(), TaskStatus::Open.as_str()]))
         .order_by_asc(task::Column::Id)
         .all(conn)
         .await?;
@@ -152,7 +150,11 @@ pub async fn rebind_next_meeting_tasks_in<C: ConnectionTrait>(
         after.due_on = due_on;
         let mut changes = audit::Changes::new();
         changes
-            .diff("due_on", before.due_on.map(|d| d.to_string()), due_on.map(|d| d.to_string()))
+            .diff(
+                "due_on",
+                before.due_on.map(|d| d.to_string()),
+                due_on.map(|d| d.to_string()),
+            )
             .diff("due_meeting_id", before.due_meeting_id, meeting_id);
         store::save(conn, &before, after, now).await?;
         audit::record(conn, actor, before.id, "due_rebound", changes, now).await?;

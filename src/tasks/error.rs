@@ -1,7 +1,7 @@
 use sea_orm::DbErr;
 
-use crate::domain::TaskStatus;
 use super::view::TaskView;
+use crate::domain::TaskStatus;
 
 /// One invalid input field; `field` is the JSON path as the client sent it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -94,7 +94,11 @@ fn due_changes(changes: &mut audit::Changes, before: &task::Model, after: &task:
             before.due_on.map(|d| d.to_string()),
             after.due_on.map(|d| d.to_string()),
         )
-        .diff("due_meeting_id", before.due_meeting_id, after.due_meeting_id);
+        .diff(
+            "due_meeting_id",
+            before.due_meeting_id,
+            after.due_meeting_id,
+        );
 }
 
 /// Locks the task and runs the checks every step shares.
@@ -163,12 +167,11 @@ async fn confirm_in<C: ConnectionTrait>(
             Err(other) => return Err(other),
         },
         None if after.owner_department_id.is_some() => {}
-        None => match after.suggested_owner.as_deref() {
-            Some(name) => {
-                after.owner_department_id = owner::find(conn, name).await?.map(|d| d.id)
+        None => {
+            if let Some(name) = after.suggested_owner.as_deref() {
+                after.owner_department_id = owner::find(conn, name).await?.map(|d| d.id);
             }
-            None => {}
-        },
+        }
     }
     if after.owner_department_id.is_none() && issues.is_empty() {
         issues.push(FieldIssue::new(
@@ -185,8 +188,9 @@ async fn confirm_in<C: ConnectionTrait>(
             "the draft has no due date: give due_on or due_next_meeting, or due_kind `asap` \
              or `none` to confirm it without one",
         )),
-        Ok(None) if after.due_kind == DueKind::NextMeeting.as_str()
-            && after.due_meeting_id.is_none() =>
+        Ok(None)
+            if after.due_kind == DueKind::NextMeeting.as_str()
+                && after.due_meeting_id.is_none() =>
         {
             // Bind now if a meeting was scheduled since the import.
             let extracted = after.due_on;
@@ -272,7 +276,11 @@ pub async fn complete(
     let mut changes = audit::Changes::new();
     changes
         .diff("status", before.status.clone(), after.status.clone())
-        .diff("completion_note", before.completion_note.clone(), after.completion_note.clone());
+        .diff(
+            "completion_note",
+            before.completion_note.clone(),
+            after.completion_note.clone(),
+        );
     let view = finish_step(&txn, actor, &before, after, "completed", changes, now).await?;
     txn.commit().await?;
     Ok(view)
@@ -288,7 +296,17 @@ pub async fn cancel(
     now: DateTime<Utc>,
 ) -> Result<TaskView, TaskError> {
     let reason = required_text("reason", reason)?;
-    cancel_with(db, actor, id, if_match, reason, &[TaskStatus::Draft, TaskStatus::Open], "cancelled", now).await
+    cancel_with(
+        db,
+        actor,
+        id,
+        if_match,
+        reason,
+        &[TaskStatus::Draft, TaskStatus::Open],
+        "cancelled",
+        now,
+    )
+    .await
 }
 
 /// A draft that is not a task: draft → cancelled with the reason "rejected".
@@ -299,7 +317,17 @@ pub async fn reject(
     if_match: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<TaskView, TaskError> {
-    cancel_with(db, actor, id, if_match, "rejected".to_owned(), &[TaskStatus::Draft], "rejected", now).await
+    cancel_with(
+        db,
+        actor,
+        id,
+        if_match,
+        "rejected".to_owned(),
+        &[TaskStatus::Draft],
+        "rejected",
+        now,
+    )
+    .await
 }
 
 #[allow(clippy::too_many_arguments)] // the two public steps above are the interface
@@ -322,7 +350,11 @@ async fn cancel_with(
     let mut changes = audit::Changes::new();
     changes
         .diff("status", before.status.clone(), after.status.clone())
-        .diff("cancel_reason", before.cancel_reason.clone(), after.cancel_reason.clone());
+        .diff(
+            "cancel_reason",
+            before.cancel_reason.clone(),
+            after.cancel_reason.clone(),
+        );
     let view = finish_step(&txn, actor, &before, after, action, changes, now).await?;
     txn.commit().await?;
     Ok(view)
@@ -348,7 +380,11 @@ pub async fn reopen(
     let mut changes = audit::Changes::new();
     changes
         .diff("status", before.status.clone(), after.status.clone())
-        .diff("completion_note", before.completion_note.clone(), None::<String>);
+        .diff(
+            "completion_note",
+            before.completion_note.clone(),
+            None::<String>,
+        );
     if let Some(reason) = reason {
         changes.set("reason", None::<String>, reason);
     }

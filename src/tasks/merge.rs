@@ -21,10 +21,16 @@ pub async fn merge(
     now: DateTime<Utc>,
 ) -> Result<TaskView, TaskError> {
     if from.is_empty() {
-        return Err(TaskError::invalid("from", "name at least one draft to merge"));
+        return Err(TaskError::invalid(
+            "from",
+            "name at least one draft to merge",
+        ));
     }
     if from.len() > MAX_MERGE {
-        return Err(TaskError::invalid("from", format!("at most {MAX_MERGE} drafts")));
+        return Err(TaskError::invalid(
+            "from",
+            format!("at most {MAX_MERGE} drafts"),
+        ));
     }
     let mut unique = from.to_vec();
     unique.sort_unstable();
@@ -40,16 +46,23 @@ pub async fn merge(
     access::check(actor, &target, Permission::Manage)?;
     let mut issues = Vec::new();
     if target.status != TaskStatus::Draft.as_str() {
-        issues.push(FieldIssue::new("into", format!("task {into} is not a draft")));
+        issues.push(FieldIssue::new(
+            "into",
+            format!("task {into} is not a draft"),
+        ));
     }
     let mut sources = Vec::with_capacity(from.len());
     for (i, id) in from.iter().enumerate() {
         match store::load_for_update(&txn, *id).await {
             Ok(task) if task.status == TaskStatus::Draft.as_str() => sources.push(task),
-            Ok(_) => issues.push(FieldIssue::new(format!("from[{i}]"), format!("task {id} is not a draft"))),
-            Err(TaskError::NotFound(_)) => {
-                issues.push(FieldIssue::new(format!("from[{i}]"), format!("no task {id}")))
-            }
+            Ok(_) => issues.push(FieldIssue::new(
+                format!("from[{i}]"),
+                format!("task {id} is not a draft"),
+            )),
+            Err(TaskError::NotFound(_)) => issues.push(FieldIssue::new(
+                format!("from[{i}]"),
+                format!("no task {id}"),
+            )),
             Err(other) => return Err(other),
         }
     }
@@ -94,7 +107,11 @@ pub async fn merge(
         changes
             .diff("status", source.status.clone(), after.status.clone())
             .diff("merged_into_id", source.merged_into_id, Some(into))
-            .diff("cancel_reason", source.cancel_reason.clone(), after.cancel_reason.clone());
+            .diff(
+                "cancel_reason",
+                source.cancel_reason.clone(),
+                after.cancel_reason.clone(),
+            );
         store::save(&txn, source, after, now).await?;
         audit::record(&txn, actor, source.id, "merged_away", changes, now).await?;
     }

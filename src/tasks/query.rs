@@ -134,7 +134,10 @@ fn select(
     // m20261122_050000_task_list_order).
     let query = match backend {
         DbBackend::Sqlite => query
-            .order_by(Expr::col((task::Entity, task::Column::DueOn)).is_null(), Order::Asc)
+            .order_by(
+                Expr::col((task::Entity, task::Column::DueOn)).is_null(),
+                Order::Asc,
+            )
             .order_by_asc(task::Column::DueOn),
         _ => query.order_by_with_nulls(task::Column::DueOn, Order::Asc, NullOrdering::Last),
     };

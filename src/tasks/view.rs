@@ -178,7 +178,9 @@ pub async fn views<C: ConnectionTrait>(
     Ok(tasks
         .into_iter()
         .map(|t| {
-            let owner = t.owner_department_id.and_then(|id| owners.get(&id).cloned());
+            let owner = t
+                .owner_department_id
+                .and_then(|id| owners.get(&id).cloned());
             let meeting_title = meetings.get(&t.meeting_id).cloned();
             let evidence = evidence.remove(&t.id).unwrap_or_default();
             view(t, owner, meeting_title, evidence)

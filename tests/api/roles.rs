@@ -60,28 +60,160 @@ fn cases() -> Vec<Case> {
     let manage = |ok: u16| [ok, ok, 403, 403, 403, 401];
     let report = |ok: u16| [ok, ok, ok, 403, 403, 401];
     vec![
-        Case { method: Method::GET, path: "/api/v1/tasks", body: None, target: Nothing, expect: read },
-        Case { method: Method::GET, path: "/api/v1/tasks.csv", body: None, target: Nothing, expect: read },
-        Case { method: Method::GET, path: "/api/v1/tasks/{id}", body: None, target: Open, expect: read },
-        Case { method: Method::GET, path: "/api/v1/tasks/{id}", body: None, target: Draft, expect: [200, 200, 404, 404, 404, 401] },
-        Case { method: Method::GET, path: "/api/v1/tasks/{id}/events", body: None, target: Open, expect: read },
-        Case { method: Method::GET, path: "/api/v1/tasks/{id}/events", body: None, target: Draft, expect: [200, 200, 404, 404, 404, 401] },
-        Case { method: Method::PATCH, path: "/api/v1/tasks/{id}", body: Some(json!({"summary": "直した要約"})), target: Open, expect: manage(200) },
-        Case { method: Method::POST, path: "/api/v1/tasks/{id}/confirm", body: Some(json!({"due_on": "2026-12-24"})), target: Draft, expect: manage(200) },
-        Case { method: Method::POST, path: "/api/v1/tasks/confirm", body: Some(json!({"items": [{"id": "{id}", "due_kind": "asap"}]})), target: Draft, expect: manage(200) },
-        Case { method: Method::POST, path: "/api/v1/tasks/{id}/reject", body: Some(json!({})), target: Draft, expect: manage(200) },
-        Case { method: Method::POST, path: "/api/v1/tasks/merge", body: Some(json!({"into": "{id}", "from": ["{other}"]})), target: TwoDrafts, expect: manage(200) },
-        Case { method: Method::POST, path: "/api/v1/tasks/{id}/notes", body: Some(json!({"body": "進捗"})), target: Open, expect: report(201) },
-        Case { method: Method::POST, path: "/api/v1/tasks/{id}/complete", body: Some(json!({"note": "完了"})), target: Open, expect: report(200) },
-        Case { method: Method::POST, path: "/api/v1/tasks/{id}/cancel", body: Some(json!({"reason": "不要"})), target: Open, expect: manage(200) },
-        Case { method: Method::POST, path: "/api/v1/tasks/{id}/reopen", body: Some(json!({})), target: Done, expect: manage(200) },
-        Case { method: Method::POST, path: "/api/v1/meetings/{meeting}/tasks", body: Some(json!({"summary": "追加"})), target: Nothing, expect: manage(201) },
-        Case { method: Method::GET, path: "/api/v1/meetings", body: None, target: Nothing, expect: read },
-        Case { method: Method::GET, path: "/api/v1/meetings/{meeting}", body: None, target: Nothing, expect: read },
-        Case { method: Method::PATCH, path: "/api/v1/meetings/{id}", body: Some(json!({"held_on": "2026-12-25"})), target: ScheduledMeeting, expect: manage(200) },
-        Case { method: Method::GET, path: "/api/v1/bodies", body: None, target: Nothing, expect: read },
-        Case { method: Method::POST, path: "/api/v1/bodies", body: Some(json!({"name": "情報セキュリティ委員会"})), target: Nothing, expect: manage(201) },
-        Case { method: Method::POST, path: "/api/v1/bodies/{body}/meetings", body: Some(json!({"held_on": "2027-01-15"})), target: Nothing, expect: manage(201) },
+        Case {
+            method: Method::GET,
+            path: "/api/v1/tasks",
+            body: None,
+            target: Nothing,
+            expect: read,
+        },
+        Case {
+            method: Method::GET,
+            path: "/api/v1/tasks.csv",
+            body: None,
+            target: Nothing,
+            expect: read,
+        },
+        Case {
+            method: Method::GET,
+            path: "/api/v1/tasks/{id}",
+            body: None,
+            target: Open,
+            expect: read,
+        },
+        Case {
+            method: Method::GET,
+            path: "/api/v1/tasks/{id}",
+            body: None,
+            target: Draft,
+            expect: [200, 200, 404, 404, 404, 401],
+        },
+        Case {
+            method: Method::GET,
+            path: "/api/v1/tasks/{id}/events",
+            body: None,
+            target: Open,
+            expect: read,
+        },
+        Case {
+            method: Method::GET,
+            path: "/api/v1/tasks/{id}/events",
+            body: None,
+            target: Draft,
+            expect: [200, 200, 404, 404, 404, 401],
+        },
+        Case {
+            method: Method::PATCH,
+            path: "/api/v1/tasks/{id}",
+            body: Some(json!({"summary": "直した要約"})),
+            target: Open,
+            expect: manage(200),
+        },
+        Case {
+            method: Method::POST,
+            path: "/api/v1/tasks/{id}/confirm",
+            body: Some(json!({"due_on": "2026-12-24"})),
+            target: Draft,
+            expect: manage(200),
+        },
+        Case {
+            method: Method::POST,
+            path: "/api/v1/tasks/confirm",
+            body: Some(json!({"items": [{"id": "{id}", "due_kind": "asap"}]})),
+            target: Draft,
+            expect: manage(200),
+        },
+        Case {
+            method: Method::POST,
+            path: "/api/v1/tasks/{id}/reject",
+            body: Some(json!({})),
+            target: Draft,
+            expect: manage(200),
+        },
+        Case {
+            method: Method::POST,
+            path: "/api/v1/tasks/merge",
+            body: Some(json!({"into": "{id}", "from": ["{other}"]})),
+            target: TwoDrafts,
+            expect: manage(200),
+        },
+        Case {
+            method: Method::POST,
+            path: "/api/v1/tasks/{id}/notes",
+            body: Some(json!({"body": "進捗"})),
+            target: Open,
+            expect: report(201),
+        },
+        Case {
+            method: Method::POST,
+            path: "/api/v1/tasks/{id}/complete",
+            body: Some(json!({"note": "完了"})),
+            target: Open,
+            expect: report(200),
+        },
+        Case {
+            method: Method::POST,
+            path: "/api/v1/tasks/{id}/cancel",
+            body: Some(json!({"reason": "不要"})),
+            target: Open,
+            expect: manage(200),
+        },
+        Case {
+            method: Method::POST,
+            path: "/api/v1/tasks/{id}/reopen",
+            body: Some(json!({})),
+            target: Done,
+            expect: manage(200),
+        },
+        Case {
+            method: Method::POST,
+            path: "/api/v1/meetings/{meeting}/tasks",
+            body: Some(json!({"summary": "追加"})),
+            target: Nothing,
+            expect: manage(201),
+        },
+        Case {
+            method: Method::GET,
+            path: "/api/v1/meetings",
+            body: None,
+            target: Nothing,
+            expect: read,
+        },
+        Case {
+            method: Method::GET,
+            path: "/api/v1/meetings/{meeting}",
+            body: None,
+            target: Nothing,
+            expect: read,
+        },
+        Case {
+            method: Method::PATCH,
+            path: "/api/v1/meetings/{id}",
+            body: Some(json!({"held_on": "2026-12-25"})),
+            target: ScheduledMeeting,
+            expect: manage(200),
+        },
+        Case {
+            method: Method::GET,
+            path: "/api/v1/bodies",
+            body: None,
+            target: Nothing,
+            expect: read,
+        },
+        Case {
+            method: Method::POST,
+            path: "/api/v1/bodies",
+            body: Some(json!({"name": "情報セキュリティ委員会"})),
+            target: Nothing,
+            expect: manage(201),
+        },
+        Case {
+            method: Method::POST,
+            path: "/api/v1/bodies/{body}/meetings",
+            body: Some(json!({"held_on": "2027-01-15"})),
+            target: Nothing,
+            expect: manage(201),
+        },
     ]
 }
 
@@ -98,33 +230,65 @@ async fn setup(app: &TestApp) -> Setup {
     for (who, login, role, department) in [
         (Who::Admin, "admin", Role::Admin, None),
         (Who::Secretariat, "jimukyoku", Role::Secretariat, None),
-        (Who::OwnDepartment, "kumin", Role::Department, Some("区民部")),
-        (Who::OtherDepartment, "kyoiku", Role::Department, Some("教育部")),
+        (
+            Who::OwnDepartment,
+            "kumin",
+            Role::Department,
+            Some("区民部"),
+        ),
+        (
+            Who::OtherDepartment,
+            "kyoiku",
+            Role::Department,
+            Some("教育部"),
+        ),
         (Who::Viewer, "viewer", Role::Viewer, None),
     ] {
         tokens.push((who, Some(app.token(login, role, department).await)));
     }
     tokens.push((Who::Anonymous, None));
     let (body_id, meeting_id) = app.seed_meeting("行政情報化推進本部", "2026-11-02").await;
-    Setup { tokens, body_id, meeting_id }
+    Setup {
+        tokens,
+        body_id,
+        meeting_id,
+    }
 }
 
 async fn make_target(app: &TestApp, setup: &Setup, target: Target) -> (i32, i32) {
-    let new_draft = || draft("区民向け手続のオンライン化を検討", Some("区民部"), DueKind::Date, Some("2026-12-01"), "検討してください", Some((1, 9)));
+    let new_draft = || {
+        draft(
+            "区民向け手続のオンライン化を検討",
+            Some("区民部"),
+            DueKind::Date,
+            Some("2026-12-01"),
+            "検討してください",
+            Some((1, 9)),
+        )
+    };
     let admin = shukudai::tasks::Actor::system("roles test");
     let now = app.clock_now();
     match target {
         Target::Nothing => (0, 0),
-        Target::Draft => (app.seed_drafts(setup.meeting_id, vec![new_draft()]).await[0], 0),
+        Target::Draft => (
+            app.seed_drafts(setup.meeting_id, vec![new_draft()]).await[0],
+            0,
+        ),
         Target::TwoDrafts => {
-            let ids = app.seed_drafts(setup.meeting_id, vec![new_draft(), new_draft()]).await;
+            let ids = app
+                .seed_drafts(setup.meeting_id, vec![new_draft(), new_draft()])
+                .await;
             (ids[0], ids[1])
         }
         Target::Open | Target::Done => {
             let id = app.seed_drafts(setup.meeting_id, vec![new_draft()]).await[0];
-            shukudai::tasks::confirm(&app.db, &admin, id, None, Default::default(), now).await.expect("confirm");
+            shukudai::tasks::confirm(&app.db, &admin, id, None, Default::default(), now)
+                .await
+                .expect("confirm");
             if matches!(target, Target::Done) {
-                shukudai::tasks::complete(&app.db, &admin, id, None, "済", now).await.expect("complete");
+                shukudai::tasks::complete(&app.db, &admin, id, None, "済", now)
+                    .await
+                    .expect("complete");
             }
             (id, 0)
         }
@@ -133,7 +297,10 @@ async fn make_target(app: &TestApp, setup: &Setup, target: Target) -> (i32, i32)
                 &app.db,
                 &admin,
                 setup.body_id,
-                shukudai::meetings::NewMeeting { held_on: "2026-12-18".parse().ok(), ..Default::default() },
+                shukudai::meetings::NewMeeting {
+                    held_on: "2026-12-18".parse().ok(),
+                    ..Default::default()
+                },
                 now,
             )
             .await
@@ -155,8 +322,14 @@ fn fill_body(body: &Value, id: i32, other: i32) -> Value {
     match body {
         Value::String(s) if s == "{id}" => json!(id),
         Value::String(s) if s == "{other}" => json!(other),
-        Value::Array(items) => Value::Array(items.iter().map(|v| fill_body(v, id, other)).collect()),
-        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), fill_body(v, id, other))).collect()),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| fill_body(v, id, other)).collect())
+        }
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), fill_body(v, id, other)))
+                .collect(),
+        ),
         other_value => other_value.clone(),
     }
 }
@@ -175,7 +348,11 @@ async fn every_role_on_every_route(app: TestApp) {
             let (id, other) = make_target(&app, &setup, case.target).await;
             let path = fill(case.path, id, other, &setup);
             let before = snapshot(&app, id).await;
-            let token = setup.tokens.iter().find(|(w, _)| w == who).and_then(|(_, t)| t.clone());
+            let token = setup
+                .tokens
+                .iter()
+                .find(|(w, _)| w == who)
+                .and_then(|(_, t)| t.clone());
             let mut request = app.client.request(case.method.clone(), app.url(&path));
             if let Some(token) = token {
                 request = request.bearer_auth(token);
@@ -191,13 +368,19 @@ async fn every_role_on_every_route(app: TestApp) {
             let expected = case.expect[index];
             if status != expected {
                 let text = response.text().await.unwrap_or_default();
-                failures.push(format!("{} {path} as {who:?}: {status}, expected {expected}: {text}", case.method));
+                failures.push(format!(
+                    "{} {path} as {who:?}: {status}, expected {expected}: {text}",
+                    case.method
+                ));
                 continue;
             }
             if !StatusCode::from_u16(status).is_ok_and(|s| s.is_success()) && id != 0 {
                 let after = snapshot(&app, id).await;
                 if before != after {
-                    failures.push(format!("{} {path} as {who:?} was refused but changed the task", case.method));
+                    failures.push(format!(
+                        "{} {path} as {who:?} was refused but changed the task",
+                        case.method
+                    ));
                 }
             }
         }
@@ -210,9 +393,18 @@ async fn a_department_cannot_touch_another_departments_task(app: TestApp) {
     let (id, _) = make_target(&app, &setup, Target::Open).await;
     let kyoiku = setup.tokens[3].1.clone().expect("token");
     let before = snapshot(&app, id).await;
-    for (path, body) in [("complete", json!({"note": "勝手に完了"})), ("notes", json!({"body": "勝手な進捗"}))] {
+    for (path, body) in [
+        ("complete", json!({"note": "勝手に完了"})),
+        ("notes", json!({"body": "勝手な進捗"})),
+    ] {
         let response = app
-            .send_json(Method::POST, &format!("/api/v1/tasks/{id}/{path}"), &kyoiku, &body, None)
+            .send_json(
+                Method::POST,
+                &format!("/api/v1/tasks/{id}/{path}"),
+                &kyoiku,
+                &body,
+                None,
+            )
             .await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
     }
