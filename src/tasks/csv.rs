@@ -71,3 +71,16 @@ pub fn render_csv(tasks: &[TaskView]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_fields_that_need_it() {
+        let mut out = String::new();
+        push_row(&mut out, ["a", "b,c", "say \"hi\"", "two\nlines"]);
+        assert_eq!(out, "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n");
+        assert!(render_csv(&[]).starts_with("\u{feff}ID,状態,宿題,担当部署,期限,会議,根拠\r\n"));
+    }
+}

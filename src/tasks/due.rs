@@ -162,3 +162,49 @@ pub async fn rebind_next_meeting_tasks_in<C: ConnectionTrait>(
     }
     Ok(moved)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(due_on: Option<&str>, next: Option<bool>, kind: Option<DueKind>) -> DueInput {
+        DueInput {
+            due_on: due_on.map(|d| d.parse().expect("date")),
+            due_next_meeting: next,
+            due_kind: kind,
+        }
+    }
+
+    #[test]
+    fn one_way_of_giving_a_due_date_at_a_time() {
+        let date = "2020-09-30".parse().expect("date");
+        assert_eq!(
+            input(Some("2020-09-30"), None, None).choice(""),
+            Ok(Some(DueChoice::Date(date)))
+        );
+        assert_eq!(
+            input(None, Some(true), None).choice(""),
+            Ok(Some(DueChoice::NextMeeting))
+        );
+        assert_eq!(input(None, Some(false), None).choice(""), Ok(None));
+        assert_eq!(
+            input(None, None, Some(DueKind::None)).choice(""),
+            Ok(Some(DueChoice::None))
+        );
+        assert_eq!(
+            input(None, None, Some(DueKind::Asap)).choice(""),
+            Ok(Some(DueChoice::Asap))
+        );
+        let conflict = input(Some("2020-09-30"), Some(true), None).choice("items[2].");
+        assert_eq!(
+            conflict.map_err(|e| e.field),
+            Err("items[2].due_on".to_owned())
+        );
+        assert!(input(None, None, Some(DueKind::Date)).choice("").is_err());
+        assert!(
+            input(Some("2020-09-30"), None, Some(DueKind::Asap))
+                .choice("")
+                .is_err()
+        );
+    }
+}

@@ -167,10 +167,11 @@ async fn confirm_in<C: ConnectionTrait>(
             Err(other) => return Err(other),
         },
         None if after.owner_department_id.is_some() => {}
-        None => match after.suggested_owner.as_deref() {
-            Some(name) => after.owner_department_id = owner::find(conn, name).await?.map(|d| d.id),
-            None => {}
-        },
+        None => {
+            if let Some(name) = after.suggested_owner.as_deref() {
+                after.owner_department_id = owner::find(conn, name).await?.map(|d| d.id);
+            }
+        }
     }
     if after.owner_department_id.is_none() && issues.is_empty() {
         issues.push(FieldIssue::new(

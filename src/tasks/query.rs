@@ -1,8 +1,8 @@
 //! Reading tasks: the filtered, paginated list, one task, its audit trail.
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Order, QueryFilter,
+    QueryOrder, QuerySelect, Select,
     sea_query::{Expr, ExprTrait, LikeExpr, NullOrdering, Query},
 };
 
@@ -74,12 +74,7 @@ fn confirmed_only(status: Option<TaskStatus>) -> Condition {
     }
 }
 
-fn select(
-    backend: DbBackend,
-    actor: &Actor,
-    filter: &TaskFilter,
-    now: DateTime<Utc>,
-) -> Select<task::Entity> {
+fn condition(actor: &Actor, filter: &TaskFilter, now: DateTime<Utc>) -> Condition {
     let mut condition = Condition::all();
     if !access::sees_unconfirmed(actor) {
         condition = condition.add(confirmed_only(filter.status));
@@ -107,7 +102,7 @@ fn select(
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         // NUL cannot be stored, so nothing contains it (and PostgreSQL refuses it as a parameter).
         if !super::storable(q) {
-            return task::Entity::find().filter(Expr::val(1).eq(0));
+            return Condition::all().add(Expr::val(1).eq(0));
         }
         let pattern = escape_like(q);
         let in_evidence = Query::select()
@@ -124,7 +119,16 @@ fn select(
                 .add(Expr::col((task::Entity, task::Column::Id)).in_subquery(in_evidence)),
         );
     }
-    let query = task::Entity::find().filter(condition);
+    condition
+}
+
+fn select(
+    backend: DbBackend,
+    actor: &Actor,
+    filter: &TaskFilter,
+    now: DateTime<Utc>,
+) -> Select<task::Entity> {
+    let query = task::Entity::find().filter(condition(actor, filter, now));
     // Undated tasks last; the id makes the order total, so pages are stable. Spelled
     // per backend so that each one reads it straight from an index (see migration
     // m20261122_050000_task_list_order).
@@ -149,9 +153,18 @@ pub async fn list<C: ConnectionTrait>(
     page_size: u64,
     now: DateTime<Utc>,
 ) -> Result<TaskPage, TaskError> {
-    let query = select(conn.get_database_backend(), actor, filter, now);
-    let total = query.clone().count(conn).await?;
-    let rows = query
+    // A plain COUNT(*) over the condition: the paginator's count wraps the whole
+    // ordered select in a subquery, which reads every matching row.
+    let total: i64 = task::Entity::find()
+        .select_only()
+        .column_as(Expr::col((task::Entity, task::Column::Id)).count(), "total")
+        .filter(condition(actor, filter, now))
+        .into_tuple()
+        .one(conn)
+        .await?
+        .unwrap_or(0);
+    let total = u64::try_from(total).unwrap_or(0);
+    let rows = select(conn.get_database_backend(), actor, filter, now)
         .offset(page.saturating_sub(1).saturating_mul(page_size))
         .limit(page_size)
         .all(conn)
