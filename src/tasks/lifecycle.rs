@@ -265,9 +265,24 @@ pub async fn complete(
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<TaskView, TaskError> {
-    let note = required_text("note", note)?;
     let txn = db.begin().await?;
-    let before = begin_step(&txn, actor, id, if_match, Permission::Report).await?;
+    let view = complete_in(&txn, actor, id, if_match, note, now).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// [`complete`] inside the caller's transaction (the one-click link also marks its
+/// token used in it).
+pub async fn complete_in<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: i32,
+    if_match: Option<i32>,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<TaskView, TaskError> {
+    let note = required_text("note", note)?;
+    let before = begin_step(conn, actor, id, if_match, Permission::Report).await?;
     require_status(&before, &[TaskStatus::Open], "completed")?;
     let mut after = before.clone();
     after.status = TaskStatus::Done.as_str().to_owned();
@@ -281,9 +296,7 @@ pub async fn complete(
             before.completion_note.clone(),
             after.completion_note.clone(),
         );
-    let view = finish_step(&txn, actor, &before, after, "completed", changes, now).await?;
-    txn.commit().await?;
-    Ok(view)
+    finish_step(conn, actor, &before, after, "completed", changes, now).await
 }
 
 /// draft | open → cancelled, with a reason (secretariat).

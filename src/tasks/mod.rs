@@ -33,8 +33,8 @@ pub use csv::{CSV_HEADER, render_csv};
 pub use due::{DueChoice, DueInput, rebind_next_meeting_tasks_in};
 pub use error::{FieldIssue, TaskError};
 pub use lifecycle::{
-    BulkConfirmItem, ConfirmInput, EditInput, add_note, bulk_confirm, cancel, complete, confirm,
-    edit, reject, reopen,
+    BulkConfirmItem, ConfirmInput, EditInput, add_note, bulk_confirm, cancel, complete,
+    complete_in, confirm, edit, reject, reopen,
 };
 pub use merge::merge;
 pub use query::{TaskFilter, events, get, list, list_all};
