@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait, sea_query::OnConflict,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait, sea_query::OnConflict,
 };
 use serde::Serialize;
 
@@ -199,7 +199,7 @@ struct ItemBuilder<'a> {
 }
 
 impl ItemBuilder<'_> {
-    fn view(&self, task: &task::Model, with_done_link: bool, with_department: bool) -> ItemView {
+    fn view(&self, task: &OpenTask, with_done_link: bool, with_department: bool) -> ItemView {
         let base = self.settings.server.public_url.trim_end_matches('/');
         let origin = self.snapshot.meetings.get(&task.meeting_id);
         let owner = task.owner_department_id.unwrap_or_default();
@@ -225,11 +225,35 @@ impl ItemBuilder<'_> {
     }
 }
 
+/// The columns of an open task the mails need (loading whole rows is the
+/// dominant cost of a large weekly run).
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct OpenTask {
+    pub id: i32,
+    pub body_id: i32,
+    pub meeting_id: i32,
+    pub summary: String,
+    pub owner_department_id: Option<i32>,
+    pub due_on: Option<NaiveDate>,
+    pub due_meeting_id: Option<i32>,
+}
+
 /// Open tasks with an owner, in due order (no due date last), then by id.
-async fn open_tasks(db: &impl ConnectionTrait) -> Result<Vec<task::Model>, ReminderError> {
+async fn open_tasks(db: &impl ConnectionTrait) -> Result<Vec<OpenTask>, ReminderError> {
     let mut tasks = task::Entity::find()
+        .select_only()
+        .columns([
+            task::Column::Id,
+            task::Column::BodyId,
+            task::Column::MeetingId,
+            task::Column::Summary,
+            task::Column::OwnerDepartmentId,
+            task::Column::DueOn,
+            task::Column::DueMeetingId,
+        ])
         .filter(task::Column::Status.eq("open"))
         .filter(task::Column::OwnerDepartmentId.is_not_null())
+        .into_model::<OpenTask>()
         .all(db)
         .await?;
     tasks.sort_by_key(|t| (t.due_on.is_none(), t.due_on, t.id));
@@ -389,7 +413,7 @@ pub async fn compose_weekly(
         today,
         now,
     };
-    let mut by_department: BTreeMap<i32, Vec<&task::Model>> = BTreeMap::new();
+    let mut by_department: BTreeMap<i32, Vec<&OpenTask>> = BTreeMap::new();
     let tasks = open_tasks(db).await?;
     for t in &tasks {
         if let Some(owner) = t.owner_department_id {
@@ -539,7 +563,7 @@ pub async fn compose_pre_meeting(
             continue;
         };
         let prefix = format!("premeeting:meeting:{}:{}:d{threshold}", m.id, m.held_on);
-        let due: Vec<&task::Model> = tasks
+        let due: Vec<&OpenTask> = tasks
             .iter()
             .filter(|t| {
                 t.due_meeting_id == Some(m.id)
@@ -554,7 +578,7 @@ pub async fn compose_pre_meeting(
             date: m.held_on.to_string(),
             starts_at: m.starts_at.clone(),
         };
-        let mut by_department: BTreeMap<i32, Vec<&task::Model>> = BTreeMap::new();
+        let mut by_department: BTreeMap<i32, Vec<&OpenTask>> = BTreeMap::new();
         for t in &due {
             if let Some(owner) = t.owner_department_id {
                 by_department.entry(owner).or_default().push(t);
@@ -665,7 +689,7 @@ pub async fn compose_escalations(
     }
     let after = i64::from(settings.reminders.escalate_after_days);
     let cutoff = today - Duration::days(after);
-    let tasks: Vec<task::Model> = open_tasks(db)
+    let tasks: Vec<OpenTask> = open_tasks(db)
         .await?
         .into_iter()
         .filter(|t| t.due_on.is_some_and(|d| d < cutoff))

@@ -102,6 +102,7 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>) {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
         };
+        let _ = stream.set_nodelay(true);
         connections.spawn(session(stream, shared.clone()));
         // Reap finished sessions; the set aborts the rest when this task is aborted.
         while connections.try_join_next().is_some() {}
