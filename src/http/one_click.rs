@@ -1,6 +1,6 @@
 //! The one-click pages behind the links in reminder mails: `GET /act/{token}`
 //! shows a small confirmation page (never changes anything); `POST /act/{token}`
-//! marks the item done with the optional note.
+//! marks the item done with the completion note.
 use axum::{
     Form, Router,
     extract::{Path, State},
@@ -80,8 +80,12 @@ fn refusal(error: OneClickError) -> Response {
             StatusCode::CONFLICT,
             "この宿題はすでに完了または取り下げ済みです。",
         ),
-        OneClickError::Db(db) => {
-            tracing::error!(error = %db, "one-click link failed");
+        OneClickError::NoteRequired => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "完了報告を入力してください。ブラウザの「戻る」で入力画面に戻れます。",
+        ),
+        OneClickError::Db(_) | OneClickError::Unexpected(_) => {
+            tracing::error!(%error, "one-click link failed");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "処理中にエラーが発生しました。しばらくしてからもう一度お試しください。",
@@ -112,8 +116,8 @@ async fn show(State(state): State<AppState>, Path(token): Path<String>) -> Respo
                 "<p>次の宿題を <strong>完了</strong> として報告します。よろしければ「完了にする」を押してください。</p>\
                  <dl><dt>宿題</dt><dd>{}</dd><dt>担当</dt><dd>{}</dd><dt>期限</dt><dd>{}</dd><dt>発端</dt><dd>{}</dd></dl>\
                  <form method=\"post\" action=\"/act/{}\">\
-                 <p><label for=\"note\">完了メモ（任意）</label><br>\
-                 <textarea id=\"note\" name=\"note\" rows=\"4\" cols=\"50\"></textarea></p>\
+                 <p><label for=\"note\">完了報告（必須）</label><br>\
+                 <textarea id=\"note\" name=\"note\" rows=\"4\" cols=\"50\" required></textarea></p>\
                  <p><button type=\"submit\">完了にする</button></p></form>",
                 escape(&target.task.summary),
                 escape(&target.department_name),

@@ -2,8 +2,8 @@
 //! done with it (POST, one transaction).
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    ExprTrait, QueryFilter, Set, TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Set,
+    TransactionTrait,
 };
 
 use super::{
@@ -12,7 +12,9 @@ use super::{
 };
 use crate::{
     config::Settings,
-    entities::{department, meeting, task, task_event},
+    domain::Role,
+    entities::{department, meeting, task},
+    tasks::{self, Actor, TaskError, TaskView},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -27,8 +29,12 @@ pub enum OneClickError {
     WrongDepartment,
     #[error("the item is no longer open (it is {0})")]
     NotOpen(String),
+    #[error("a completion note is required")]
+    NoteRequired,
     #[error("database: {0}")]
     Db(#[from] DbErr),
+    #[error("completing the item failed: {0}")]
+    Unexpected(Box<TaskError>),
 }
 
 /// What the confirmation page shows.
@@ -97,7 +103,7 @@ pub async fn complete(
     token: &str,
     note: &str,
     now: DateTime<Utc>,
-) -> Result<task::Model, OneClickError> {
+) -> Result<TaskView, OneClickError> {
     let signer = LinkSigner::load(db, settings).await?;
     let txn = db.begin().await?;
     let target = check(&txn, &signer, token, now).await?;
@@ -115,75 +121,23 @@ pub async fn complete(
     .insert(&txn)
     .await
     .map_err(|_| OneClickError::Used)?;
-    let actor = format!("ワンクリック ({})", target.department_name);
-    let task = complete_task(
-        &txn,
-        target.task.id,
-        target.claims.department_id,
-        &actor,
-        note,
-        now,
-    )
-    .await?;
+    // The link speaks for the department it was sent to, with a department's rights.
+    let actor = Actor {
+        user_id: None,
+        label: format!("ワンクリック ({})", target.department_name),
+        role: Role::Department,
+        department_id: Some(target.claims.department_id),
+    };
+    let task = tasks::complete_in(&txn, &actor, target.task.id, None, note, now)
+        .await
+        .map_err(|error| match error {
+            TaskError::Forbidden(_) => OneClickError::WrongDepartment,
+            TaskError::NotFound(_) => OneClickError::TaskNotFound,
+            TaskError::WrongStatus { status, .. } => OneClickError::NotOpen(status.to_string()),
+            TaskError::Invalid(_) => OneClickError::NoteRequired,
+            TaskError::Db(db) => OneClickError::Db(db),
+            other => OneClickError::Unexpected(Box::new(other)),
+        })?;
     txn.commit().await?;
-    Ok(task)
-}
-
-/// open → done: version + 1, completion note and time, and a `complete` event.
-/// The one place this branch changes a task; the tasks service may replace it.
-pub async fn complete_task(
-    db: &impl ConnectionTrait,
-    task_id: i32,
-    department_id: i32,
-    actor_label: &str,
-    note: &str,
-    now: DateTime<Utc>,
-) -> Result<task::Model, OneClickError> {
-    let note = note.trim();
-    let note_value = (!note.is_empty()).then(|| note.to_owned());
-    let result = task::Entity::update_many()
-        .col_expr(task::Column::Status, Expr::value("done"))
-        .col_expr(
-            task::Column::Version,
-            Expr::col(task::Column::Version).add(1),
-        )
-        .col_expr(
-            task::Column::CompletionNote,
-            Expr::value(note_value.clone()),
-        )
-        .col_expr(task::Column::CompletedAt, Expr::value(Some(now)))
-        .col_expr(task::Column::UpdatedAt, Expr::value(now))
-        .filter(task::Column::Id.eq(task_id))
-        .filter(task::Column::Status.eq("open"))
-        .filter(task::Column::OwnerDepartmentId.eq(department_id))
-        .exec(db)
-        .await?;
-    let task = task::Entity::find_by_id(task_id)
-        .one(db)
-        .await?
-        .ok_or(OneClickError::TaskNotFound)?;
-    if result.rows_affected != 1 {
-        return Err(if task.owner_department_id != Some(department_id) {
-            OneClickError::WrongDepartment
-        } else {
-            OneClickError::NotOpen(task.status)
-        });
-    }
-    task_event::ActiveModel {
-        task_id: Set(task_id),
-        actor_user_id: Set(None),
-        actor_label: Set(actor_label.to_owned()),
-        action: Set("complete".to_owned()),
-        changes: Set(serde_json::json!({
-            "status": ["open", "done"],
-            "version": [task.version - 1, task.version],
-            "completion_note": note_value,
-            "via": "one_click",
-        })),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
     Ok(task)
 }

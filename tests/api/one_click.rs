@@ -106,7 +106,7 @@ async fn valid_link_completes_once(app: TestApp) {
         .await
         .expect("events");
     assert_eq!(events.len(), 1);
-    assert_eq!(events[0].action, "complete");
+    assert_eq!(events[0].action, "completed");
     assert_eq!(events[0].actor_label, "ワンクリック (区民部)");
     assert_eq!(
         events[0].changes["status"],
