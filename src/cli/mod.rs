@@ -32,10 +32,6 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Migrate the database, then serve the web UI and API and run the scheduler.
-    Serve,
-    /// Apply database migrations and exit.
-    Migrate,
     /// Print the meeting and the action items the extractor finds in a minutes file.
     Extract {
         file: PathBuf,
@@ -43,6 +39,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Commands that use the configuration and the database.
+    #[command(flatten)]
+    Service(ServiceCommand),
+}
+
+/// Everything but `extract`: these read the configuration and open the database.
+#[derive(Debug, Subcommand)]
+enum ServiceCommand {
+    /// Migrate the database, then serve the web UI and API and run the scheduler.
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
     /// Store meetings, minutes and draft tasks; the same file twice changes nothing.
     Import {
         #[arg(required = true)]
@@ -61,10 +69,11 @@ enum Command {
 /// Runs the command; errors are printed as one line and turned into an exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    // Pure: no configuration, database or logging needed.
-    if let Command::Extract { file, json } = &cli.command {
-        return extract::extract(file, *json);
-    }
+    let command = match cli.command {
+        // Pure: no configuration, database or logging needed.
+        Command::Extract { file, json } => return extract::extract(&file, json),
+        Command::Service(command) => command,
+    };
     let settings = match Settings::load(&cli.config_dir) {
         Ok(settings) => settings,
         Err(error) => {
@@ -81,14 +90,13 @@ pub fn run() -> ExitCode {
         }
     };
     let result = runtime.block_on(async move {
-        match cli.command {
-            Command::Serve => serve::serve(settings).await,
-            Command::Migrate => serve::migrate(settings).await,
-            Command::Extract { .. } => Ok(()),
-            Command::Import { files } => import::import(settings, files).await,
-            Command::Department(command) => accounts::department(settings, command).await,
-            Command::User(command) => accounts::user(settings, command).await,
-            Command::Remind(args) => remind::remind(settings, args).await,
+        match command {
+            ServiceCommand::Serve => serve::serve(settings).await,
+            ServiceCommand::Migrate => serve::migrate(settings).await,
+            ServiceCommand::Import { files } => import::import(settings, files).await,
+            ServiceCommand::Department(command) => accounts::department(settings, command).await,
+            ServiceCommand::User(command) => accounts::user(settings, command).await,
+            ServiceCommand::Remind(args) => remind::remind(settings, args).await,
         }
     });
     match result {

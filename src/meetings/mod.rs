@@ -137,8 +137,28 @@ pub async fn next_meeting<C: ConnectionTrait>(
     body_id: i32,
     today: NaiveDate,
 ) -> Result<Option<meeting::Model>, DbErr> {
-    meeting::Entity::find()
-        .filter(meeting::Column::BodyId.eq(body_id))
+    next_meeting_where(conn, Some(body_id), today).await
+}
+
+/// The earliest scheduled meeting of any body on or after `today` (the dashboard's
+/// and the follow-up report's "next meeting").
+pub async fn next_meeting_of_any<C: ConnectionTrait>(
+    conn: &C,
+    today: NaiveDate,
+) -> Result<Option<meeting::Model>, DbErr> {
+    next_meeting_where(conn, None, today).await
+}
+
+async fn next_meeting_where<C: ConnectionTrait>(
+    conn: &C,
+    body_id: Option<i32>,
+    today: NaiveDate,
+) -> Result<Option<meeting::Model>, DbErr> {
+    let mut query = meeting::Entity::find();
+    if let Some(body_id) = body_id {
+        query = query.filter(meeting::Column::BodyId.eq(body_id));
+    }
+    query
         .filter(meeting::Column::Status.eq(SCHEDULED))
         .filter(meeting::Column::HeldOn.gte(today))
         .order_by_asc(meeting::Column::HeldOn)

@@ -13,9 +13,9 @@ use serde::Serialize;
 use super::{PageError, session::Page, templates};
 use crate::{
     domain::TaskStatus,
-    entities::{department, meeting, task},
+    entities::{department, task},
     http::AppState,
-    tasks,
+    meetings, tasks,
 };
 
 pub fn router() -> Router<AppState> {
@@ -50,12 +50,7 @@ struct ItemRow {
 
 async fn dashboard(State(state): State<AppState>, page: Page) -> Result<Html<String>, PageError> {
     let today = tasks::today(state.clock.now());
-    let next_meeting = meeting::Entity::find()
-        .filter(meeting::Column::Status.eq("scheduled"))
-        .filter(meeting::Column::HeldOn.gte(today))
-        .order_by_asc(meeting::Column::HeldOn)
-        .one(&state.db)
-        .await?;
+    let next_meeting = meetings::next_meeting_of_any(&state.db, today).await?;
     let next_date = next_meeting.as_ref().map(|m| m.held_on);
     let next = next_meeting
         .map(|m| context! { id => m.id, title => m.title, held_on => m.held_on.to_string() });

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::{PageError, session::Page, templates};
 use crate::{
     domain::TaskStatus,
-    entities::{meeting, task_note},
+    entities::task_note,
     http::AppState,
     meetings,
     tasks::{self, Actor, TaskFilter},
@@ -44,12 +44,7 @@ async fn report(State(state): State<AppState>, page: Page) -> Result<Html<String
     let now = state.clock.now();
     let today = tasks::today(now);
     let actor = Actor::user(&page.user);
-    let next = meeting::Entity::find()
-        .filter(meeting::Column::Status.eq(meetings::SCHEDULED))
-        .filter(meeting::Column::HeldOn.gte(today))
-        .order_by_asc(meeting::Column::HeldOn)
-        .one(&state.db)
-        .await?;
+    let next = meetings::next_meeting_of_any(&state.db, today).await?;
     let all = tasks::list_all(&state.db, &actor, &TaskFilter::default(), now).await?;
     let listed: Vec<_> = all
         .into_iter()
