@@ -102,6 +102,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Schedule the next meeting",
     ),
     ("meetings.starts_at", "開始時刻", "Starts at"),
+    ("meetings.move", "日程を変更", "Move the meeting"),
     ("meetings.place", "場所", "Place"),
     ("review.minutes", "会議録", "Minutes"),
     (

@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/meetings/schedule", post(schedule))
         .route("/meetings/{id}", get(show))
         .route("/meetings/{id}/review", post(review))
+        .route("/meetings/{id}/move", post(move_meeting))
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -116,11 +117,35 @@ fn render_list(
 #[derive(Debug, Deserialize)]
 struct ScheduleForm {
     body_id: String,
+    #[serde(flatten)]
+    when: WhenForm,
+}
+
+/// Date, time and place of a meeting as the forms send them.
+#[derive(Debug, Deserialize)]
+struct WhenForm {
     held_on: String,
     #[serde(default)]
     starts_at: String,
     #[serde(default)]
     place: String,
+}
+
+impl WhenForm {
+    fn parse(&self) -> Result<NewMeeting, PageError> {
+        let raw = self.held_on.trim();
+        let held_on = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
+            PageError::Unprocessable(format!(
+                "開催日「{raw}」は日付ではありません / `{raw}` is not a date (YYYY-MM-DD)"
+            ))
+        })?;
+        Ok(NewMeeting {
+            held_on: Some(held_on),
+            starts_at: non_empty(&self.starts_at),
+            place: non_empty(&self.place),
+            title: None,
+        })
+    }
 }
 
 fn non_empty(text: &str) -> Option<String> {
@@ -137,21 +162,22 @@ async fn schedule(
         form.body_id.trim().parse().map_err(|_| {
             PageError::Unprocessable("会議体を選んでください / choose a body".into())
         })?;
-    let held_on = NaiveDate::parse_from_str(form.held_on.trim(), "%Y-%m-%d").map_err(|_| {
-        PageError::Unprocessable(format!(
-            "開催日「{}」は日付ではありません / `{}` is not a date (YYYY-MM-DD)",
-            form.held_on, form.held_on
-        ))
-    })?;
-    let new = NewMeeting {
-        held_on: Some(held_on),
-        starts_at: non_empty(&form.starts_at),
-        place: non_empty(&form.place),
-        title: None,
-    };
+    let new = form.when.parse()?;
     let actor = Actor::user(&page.user);
     let scheduled = meetings::schedule(&state.db, &actor, body_id, new, state.clock.now()).await?;
     Ok(Redirect::to(&format!("/meetings/{}", scheduled.id)).into_response())
+}
+
+/// Moves a scheduled meeting; tasks due by it follow (in the same transaction).
+async fn move_meeting(
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    CsrfForm(SecretariatPage(page), form): CsrfForm<WhenForm, SecretariatPage>,
+) -> Result<Response, PageError> {
+    let change = form.parse()?;
+    let actor = Actor::user(&page.user);
+    meetings::reschedule(&state.db, &actor, id, change, state.clock.now()).await?;
+    Ok(Redirect::to(&format!("/meetings/{id}")).into_response())
 }
 
 async fn show(

@@ -497,7 +497,106 @@ async fn review_confirm_merge_reject_and_department_work(app: TestApp) {
     );
 }
 
+async fn scheduling_and_moving_the_next_meeting_moves_bound_due_dates(app: TestApp) {
+    use shukudai::domain::DueKind;
+    app.add_department("区民部", &[], &[]).await;
+    app.add_user("jimu", Role::Secretariat, None).await;
+    let (body, meeting) = app.seed_meeting("行政情報化推進本部", "2026-11-02").await;
+    let ids = app
+        .seed_drafts(
+            meeting,
+            vec![crate::helpers::draft(
+                "次回報告する",
+                Some("区民部"),
+                DueKind::NextMeeting,
+                None,
+                "次回の本部で報告してください。",
+                None,
+            )],
+        )
+        .await;
+    let jimu = sign_in(&app, "jimu").await;
+    let body_id = body.to_string();
+    let scheduled = post_form(
+        &app,
+        &jimu,
+        "/meetings",
+        "/meetings/schedule",
+        &[
+            ("body_id", &body_id),
+            ("held_on", "2026-12-14"),
+            ("starts_at", "15:00"),
+            ("place", "庁議室"),
+        ],
+    )
+    .await;
+    assert_eq!(scheduled.status(), StatusCode::SEE_OTHER);
+    let next_page = scheduled.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+
+    let page = format!("/meetings/{meeting}");
+    let id = ids[0];
+    let confirmed = post_form(
+        &app,
+        &jimu,
+        &page,
+        &format!("/meetings/{meeting}/review"),
+        &[
+            ("action", &format!("confirm:{id}")),
+            (&format!("due_kind_{id}"), "next_meeting"),
+        ],
+    )
+    .await;
+    assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
+    let token = app.token("api", Role::Secretariat, None).await;
+    let task = app.get_ok(&format!("/api/v1/tasks/{id}"), &token).await;
+    assert_eq!(task["due_on"], "2026-12-14");
+
+    let bad = post_form(
+        &app,
+        &jimu,
+        &next_page,
+        &format!("{next_page}/move"),
+        &[("held_on", "14/12/2026")],
+    )
+    .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let moved = post_form(
+        &app,
+        &jimu,
+        &next_page,
+        &format!("{next_page}/move"),
+        &[
+            ("held_on", "2026-12-21"),
+            ("starts_at", "10:00"),
+            ("place", "第一委員会室"),
+        ],
+    )
+    .await;
+    assert_eq!(moved.status(), StatusCode::SEE_OTHER);
+    let task = app.get_ok(&format!("/api/v1/tasks/{id}"), &token).await;
+    assert_eq!(
+        task["due_on"], "2026-12-21",
+        "the due date followed the meeting"
+    );
+    let html = jimu
+        .get(app.url("/dashboard"))
+        .send()
+        .await
+        .expect("dashboard")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("2026-12-21"),
+        "the dashboard shows the next meeting's date"
+    );
+}
+
 on_both_backends!(
+    scheduling_and_moving_the_next_meeting_moves_bound_due_dates,
     pages_need_a_session_and_forms_need_csrf,
     department_users_do_not_see_admin_pages,
     english_is_one_click_away,
