@@ -42,15 +42,7 @@ pub struct OutboxView {
 impl From<outbox::Model> for OutboxView {
     fn from(row: outbox::Model) -> Self {
         Self {
-            recipients: row
-                .recipients
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|v| v.as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default(),
+            recipients: queue::recipients(&row),
             id: row.id,
             dedupe_key: row.dedupe_key,
             kind: row.kind,

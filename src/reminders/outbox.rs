@@ -175,16 +175,20 @@ pub async fn claim(
         .collect())
 }
 
-pub fn outgoing(settings: &Settings, row: &outbox::Model) -> OutgoingMail {
-    let to = row
-        .recipients
+/// The addresses a row is for (stored as a JSON array of strings).
+pub fn recipients(row: &outbox::Model) -> Vec<String> {
+    row.recipients
         .as_array()
         .map(|a| {
             a.iter()
                 .filter_map(|v| v.as_str().map(str::to_owned))
                 .collect()
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+pub fn outgoing(settings: &Settings, row: &outbox::Model) -> OutgoingMail {
+    let to = recipients(row);
     OutgoingMail {
         from: settings.mail.from.clone(),
         to,

@@ -499,9 +499,30 @@ pub async fn plan_pre_meeting_with(
     now: DateTime<Utc>,
     mode: Mode,
 ) -> Result<PlanReport, ReminderError> {
+    plan_daily(db, settings, now, mode, DailyJob::PreMeeting).await
+}
+
+/// The jobs that compose from the day's state alone (no fire-time bookkeeping).
+#[derive(Debug, Clone, Copy)]
+enum DailyJob {
+    PreMeeting,
+    Escalations,
+}
+
+/// Composes one daily job and, unless a dry run, queues it, in one transaction.
+async fn plan_daily(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    now: DateTime<Utc>,
+    mode: Mode,
+    job: DailyJob,
+) -> Result<PlanReport, ReminderError> {
     let signer = LinkSigner::load(db, settings).await?;
     let txn = db.begin().await?;
-    let report = compose_pre_meeting(&txn, settings, &signer, now).await?;
+    let report = match job {
+        DailyJob::PreMeeting => compose_pre_meeting(&txn, settings, &signer, now).await?,
+        DailyJob::Escalations => compose_escalations(&txn, settings, &signer, now).await?,
+    };
     if mode == Mode::DryRun {
         return Ok(report);
     }
@@ -663,15 +684,7 @@ pub async fn plan_escalations_with(
     now: DateTime<Utc>,
     mode: Mode,
 ) -> Result<PlanReport, ReminderError> {
-    let signer = LinkSigner::load(db, settings).await?;
-    let txn = db.begin().await?;
-    let report = compose_escalations(&txn, settings, &signer, now).await?;
-    if mode == Mode::DryRun {
-        return Ok(report);
-    }
-    let report = queue(&txn, settings, report, now).await?;
-    txn.commit().await?;
-    Ok(report)
+    plan_daily(db, settings, now, mode, DailyJob::Escalations).await
 }
 
 pub async fn compose_escalations(

@@ -46,16 +46,7 @@ struct OutboxRow {
 
 impl From<outbox::Model> for OutboxRow {
     fn from(row: outbox::Model) -> Self {
-        let recipients = row
-            .recipients
-            .as_array()
-            .map(|all| {
-                all.iter()
-                    .filter_map(|v| v.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default();
+        let recipients = queue::recipients(&row).join(", ");
         Self {
             at: row
                 .sent_at
