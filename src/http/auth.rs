@@ -94,13 +94,29 @@ async fn authenticate(
         return Ok(users.user_for_api_token(token).await?);
     }
     let jar = CookieJar::from_headers(&parts.headers);
-    match jar.get(SESSION_COOKIE) {
-        Some(cookie) => Ok(users
-            .user_for_session(cookie.value(), state.clock.now())
-            .await?),
-        None => Ok(None),
+    let Some(cookie) = jar.get(SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let user = users
+        .user_for_session(cookie.value(), state.clock.now())
+        .await?;
+    // A browser sends the cookie on its own; a change made with it must also carry
+    // the session's CSRF token, which another site cannot read.
+    if let Some(user) = &user
+        && !parts.method.is_safe()
+    {
+        let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+        if sent.is_none() || sent != user.csrf_token.as_deref() {
+            return Err(ApiError::forbidden(format!(
+                "a change with a session cookie needs the {CSRF_HEADER} header from the login answer"
+            )));
+        }
     }
+    Ok(user)
 }
+
+/// The header that carries the session's CSRF token on cookie-authenticated changes.
+pub const CSRF_HEADER: &str = "x-csrf-token";
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -116,6 +132,9 @@ pub struct UserView {
     pub display_name: String,
     pub role: Role,
     pub department: Option<String>,
+    /// With a session cookie: send it back as `X-CSRF-Token` on changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csrf_token: Option<String>,
 }
 
 impl From<AuthenticatedUser> for UserView {
@@ -126,6 +145,7 @@ impl From<AuthenticatedUser> for UserView {
             display_name: user.display_name,
             role: user.role,
             department: user.department_name,
+            csrf_token: user.csrf_token,
         }
     }
 }

@@ -120,7 +120,49 @@ async fn malformed_json_is_a_problem_not_a_crash(app: TestApp) {
     );
 }
 
+async fn cookie_changes_need_the_csrf_token(app: TestApp) {
+    app.add_user("admin", Role::Admin, None).await;
+    let (client, login) = app.session_client("admin", PASSWORD).await;
+    let login: Value = login.json().await.expect("json");
+    let csrf = login["csrf_token"]
+        .as_str()
+        .expect("a csrf token")
+        .to_owned();
+    let body = json!({"name": "区民部"});
+    let forged = client
+        .post(app.url("/api/v1/departments"))
+        .json(&body)
+        .send()
+        .await
+        .expect("post");
+    expect_problem(forged, StatusCode::FORBIDDEN).await;
+    let wrong = client
+        .post(app.url("/api/v1/departments"))
+        .header("x-csrf-token", "not-the-token")
+        .json(&body)
+        .send()
+        .await
+        .expect("post");
+    expect_problem(wrong, StatusCode::FORBIDDEN).await;
+    let created = client
+        .post(app.url("/api/v1/departments"))
+        .header("x-csrf-token", &csrf)
+        .json(&body)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(created.status(), StatusCode::CREATED);
+    // Reading needs no token.
+    let listed = client
+        .get(app.url("/api/v1/departments"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(listed.status(), StatusCode::OK);
+}
+
 on_both_backends!(
+    cookie_changes_need_the_csrf_token,
     login_with_right_and_wrong_password,
     roles_are_enforced,
     malformed_json_is_a_problem_not_a_crash
