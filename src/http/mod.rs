@@ -6,7 +6,6 @@ mod extract;
 mod health;
 mod meetings;
 mod minutes;
-mod one_click;
 mod openapi;
 mod outbox;
 mod tasks;
@@ -73,7 +72,6 @@ pub fn router(state: AppState) -> Router {
         .merge(tasks::router());
     Router::new()
         .merge(health::router())
-        .merge(one_click::router())
         .nest("/api/v1", api)
         .merge(openapi::router())
         .merge(crate::web::router())

@@ -7,6 +7,7 @@ pub mod i18n;
 mod import;
 mod login;
 mod meetings;
+mod one_click;
 mod outbox;
 mod report;
 pub mod session;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .merge(report::router())
         .merge(import::router())
         .merge(outbox::router())
+        .merge(one_click::router())
         .route(
             "/static/app.css",
             get(|| asset("text/css; charset=utf-8", APP_CSS)),

@@ -24,6 +24,7 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
     "import.html",
     "outbox.html",
     "tasks.html",
+    "one_click.html",
 );
 
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {

@@ -89,6 +89,12 @@ async fn valid_link_completes_once(app: TestApp) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(task_row(&app, seed.t_next).await.status, "open");
 
+    // A completion note is required; without one nothing changes and the link stays usable.
+    let (status, page) = post_act(&app, &token, "   ").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains("完了報告を入力してください"));
+    assert_eq!(task_row(&app, seed.t_next).await.status, "open");
+
     let (status, page) = post_act(&app, &token, "対策案を庁議に報告済み").await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("完了にしました"));
