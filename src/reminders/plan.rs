@@ -45,7 +45,7 @@ pub struct PlanReport {
 }
 
 impl PlanReport {
-    fn extend(&mut self, other: PlanReport) {
+    pub fn extend(&mut self, other: PlanReport) {
         self.queued.extend(other.queued);
         self.skipped_no_recipients
             .extend(other.skipped_no_recipients);

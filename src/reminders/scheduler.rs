@@ -38,16 +38,8 @@ pub async fn tick(
     let mut planned = plan_weekly_with(db, settings, now, Mode::Queue).await?;
     let local = now.with_timezone(&settings.reminders.timezone);
     if local.hour() >= DAILY_FROM_HOUR {
-        let pre = plan_pre_meeting_with(db, settings, now, Mode::Queue).await?;
-        let escalation = plan_escalations_with(db, settings, now, Mode::Queue).await?;
-        planned.queued.extend(pre.queued);
-        planned.queued.extend(escalation.queued);
-        planned
-            .skipped_no_recipients
-            .extend(pre.skipped_no_recipients);
-        planned
-            .skipped_no_recipients
-            .extend(escalation.skipped_no_recipients);
+        planned.extend(plan_pre_meeting_with(db, settings, now, Mode::Queue).await?);
+        planned.extend(plan_escalations_with(db, settings, now, Mode::Queue).await?);
     }
     let sent = send_due(db, mailer, settings, now).await?;
     Ok(TickReport { planned, sent })

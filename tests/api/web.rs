@@ -492,7 +492,7 @@ async fn review_confirm_merge_reject_and_department_work(app: TestApp) {
         .await
         .expect("html");
     assert!(
-        task_html.contains("区民部 花子") || task_html.contains("kumin"),
+        task_html.contains("kumin さん (kumin)"),
         "history names who finished it"
     );
 }
