@@ -79,14 +79,21 @@ async fn run() -> anyhow::Result<()> {
         started.elapsed()
     );
 
-    let state = AppState::new(
-        db,
-        Arc::new(settings.clone()),
-        Arc::new(ManualClock::new(now)),
-    );
+    let clock = Arc::new(ManualClock::new(now));
+    let state = AppState::new(db.clone(), Arc::new(settings.clone()), clock.clone());
     let app = Application::bind(settings.server.listen, state).await?;
     let real = format!("http://{}{PATH}", app.local_addr()?);
     tokio::spawn(app.run_until(std::future::pending()));
+    // The same router with its read cache off: what every request costs when the
+    // data keeps changing (each change empties the cache).
+    let mut uncached_settings = settings.clone();
+    uncached_settings.cache.enabled = false;
+    let uncached_state = AppState::new(db, Arc::new(uncached_settings), clock);
+    let uncached_app = Application::bind(settings.server.listen, uncached_state).await?;
+    let uncached = format!("http://{}{PATH}", uncached_app.local_addr()?);
+    tokio::spawn(uncached_app.run_until(std::future::pending()));
+    // Let the cache's watcher take its first reading, as a server does on start.
+    tokio::time::sleep(Duration::from_millis(2 * settings.cache.poll_ms)).await;
 
     let client = reqwest::Client::new();
     let response = client.get(&real).bearer_auth(&token).send().await?;
@@ -104,6 +111,7 @@ async fn run() -> anyhow::Result<()> {
         bytes.len()
     );
 
+    let expected = bytes.clone();
     let ceiling_router = Router::new().route(
         "/api/v1/tasks",
         get(move || {
@@ -115,13 +123,27 @@ async fn run() -> anyhow::Result<()> {
     let ceiling = format!("http://{}{PATH}", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, ceiling_router).await });
 
+    for url in [&real, &real, &uncached] {
+        let again = client
+            .get(url)
+            .bearer_auth(&token)
+            .send()
+            .await?
+            .bytes()
+            .await?;
+        anyhow::ensure!(again == expected, "{url} answered different bytes");
+    }
+
     let duration = Duration::from_secs(seconds);
     let base = drive(&ceiling, &token, clients, duration).await?;
     let ours = drive(&real, &token, clients, duration).await?;
+    let cold = drive(&uncached, &token, clients, duration).await?;
     println!("{clients} clients, {seconds} s each, GET {PATH}");
-    println!("ceiling (in-memory bytes): {base}");
-    println!("real router (SQLite):      {ours}");
+    println!("ceiling (in-memory bytes):     {base}");
+    println!("real router (SQLite):          {ours}");
+    println!("real router, read cache off:   {cold}");
     println!("ratio real/ceiling: {:.2}", ours.rps / base.rps);
+    println!("ratio cache-off/ceiling: {:.2}", cold.rps / base.rps);
     Ok(())
 }
 

@@ -19,6 +19,7 @@ pub struct Settings {
     pub server: ServerSettings,
     pub mail: MailSettings,
     pub reminders: ReminderSettings,
+    pub cache: CacheSettings,
     #[serde(default)]
     pub security: SecuritySettings,
 }
@@ -94,6 +95,16 @@ pub struct ReminderSettings {
     pub escalate_after_days: u32,
     pub catch_up_hours: u32,
     pub max_attempts: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheSettings {
+    pub enabled: bool,
+    /// Upper bound on the memory held by cached answers.
+    pub max_bytes: u64,
+    /// How often a SQLite database is checked for changes made by other processes.
+    pub poll_ms: u64,
 }
 
 #[derive(Clone, Default, Deserialize)]

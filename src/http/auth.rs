@@ -14,7 +14,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{ApiError, ApiJson, AppState};
-use crate::{auth::AuthenticatedUser, domain::Role};
+use crate::{
+    auth::{AuthenticatedUser, hash_token},
+    domain::Role,
+};
 
 pub const SESSION_COOKIE: &str = "shukudai_session";
 
@@ -91,7 +94,11 @@ async fn authenticate(
             .ok_or_else(|| {
                 ApiError::BadRequest("the Authorization header must be `Bearer TOKEN`".into())
             })?;
-        return Ok(users.user_for_api_token(token).await?);
+        let cached = state
+            .cache
+            .principal(hash_token(token), || users.user_for_api_token(token))
+            .await?;
+        return Ok(cached);
     }
     let jar = CookieJar::from_headers(&parts.headers);
     let Some(cookie) = jar.get(SESSION_COOKIE) else {

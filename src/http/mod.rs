@@ -10,15 +10,21 @@ mod openapi;
 mod outbox;
 mod tasks;
 
-use std::{net::SocketAddr, sync::Arc};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
-use axum::{Router, extract::DefaultBodyLimit};
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, Request, State},
+    middleware::{self, Next},
+    response::Response,
+};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 use crate::{
     auth::UserStore,
+    cache::{self, ReadCache},
     clock::Clock,
     config::Settings,
     departments::Departments,
@@ -35,15 +41,19 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Sends the reminder outbox; [`UnconfiguredMailer`] until `with_mailer`.
     pub mailer: Arc<dyn Mailer>,
+    /// Repeated reads; kept fresh by [`cache::watch`], which [`Application`] runs.
+    pub cache: ReadCache,
 }
 
 impl AppState {
     pub fn new(db: DatabaseConnection, settings: Arc<Settings>, clock: Arc<dyn Clock>) -> Self {
+        let cache = ReadCache::new(&settings.cache);
         Self {
             db,
             settings,
             clock,
             mailer: Arc::new(UnconfiguredMailer),
+            cache,
         }
     }
 
@@ -76,14 +86,35 @@ pub fn router(state: AppState) -> Router {
         .merge(openapi::router())
         .merge(crate::web::router())
         .layer(DefaultBodyLimit::max(max_upload))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            forget_cached_reads_after_changes,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Whatever a state-changing request did is committed by the time its handler
+/// returns; moving the cache on before the answer leaves means the client's next
+/// read sees its own change, without waiting for the watcher.
+async fn forget_cached_reads_after_changes(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let changes = !request.method().is_safe();
+    let response = next.run(request).await;
+    if changes {
+        state.cache.changed();
+    }
+    response
 }
 
 /// A bound listener and its router, ready to serve.
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    state: AppState,
 }
 
 impl Application {
@@ -91,7 +122,8 @@ impl Application {
         let listener = TcpListener::bind(addr).await?;
         Ok(Self {
             listener,
-            router: router(state),
+            router: router(state.clone()),
+            state,
         })
     }
 
@@ -103,9 +135,17 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
+        let poll = Duration::from_millis(self.state.settings.cache.poll_ms.max(10));
+        let watcher = tokio::spawn(cache::watch(
+            self.state.db.clone(),
+            self.state.cache.clone(),
+            poll,
+        ));
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
-            .await
+            .await;
+        watcher.abort();
+        served
     }
 }
 

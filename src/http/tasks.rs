@@ -7,6 +7,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post},
 };
+use bytes::Bytes;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -96,7 +97,7 @@ pub(super) fn pagination(
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, Serialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TaskQuery {
     /// draft, open, done or cancelled
@@ -152,14 +153,29 @@ pub(super) async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     ApiQuery(query): ApiQuery<TaskQuery>,
-) -> Result<Json<TaskPage>, ApiError> {
+) -> Result<Response, ApiError> {
     let (page, page_size) = pagination(query.page, query.page_size)?;
-    let filter = filter_from(&state, &query).await?;
     let actor = Actor::user(&user);
     let now = state.clock.now();
-    Ok(Json(
-        tasks::list(&state.db, &actor, &filter, page, page_size, now).await?,
-    ))
+    // The answer depends on the query, on whether drafts are visible to this caller
+    // and, through "overdue", on today's date; nothing else about the caller.
+    let key = format!(
+        "tasks|{}|{}|{page}|{page_size}|{}",
+        tasks::sees_unconfirmed(&actor),
+        tasks::today(now),
+        serde_json::to_string(&query).map_err(ApiError::internal)?,
+    );
+    let body = state
+        .cache
+        .response(key, || async {
+            let filter = filter_from(&state, &query).await?;
+            let page = tasks::list(&state.db, &actor, &filter, page, page_size, now).await?;
+            serde_json::to_vec(&page)
+                .map(Bytes::from)
+                .map_err(ApiError::internal)
+        })
+        .await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// The same list as CSV (UTF-8 with BOM, Japanese header), every page at once.

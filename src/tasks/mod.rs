@@ -27,7 +27,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::{auth::AuthenticatedUser, domain::Role};
 
-pub use access::Permission;
+pub use access::{Permission, sees_unconfirmed};
 pub use create::{NewDraft, NewEvidence, create_draft, create_drafts, create_drafts_in};
 pub use csv::{CSV_HEADER, render_csv};
 pub use due::{DueChoice, DueInput, rebind_next_meeting_tasks_in};

@@ -188,6 +188,12 @@ impl TestApp {
         }
     }
 
+    /// A second instance of the app on this one's database, as when several
+    /// `shukudai serve` share it.
+    pub async fn spawn_sharing(&self) -> Self {
+        Self::spawn_with(self.backend, Some(self.db_url.clone()), |_| {}).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
