@@ -275,6 +275,8 @@ pub(super) async fn edit(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmRequest {
+    /// A reworded summary, saved only if the confirmation succeeds.
+    pub summary: Option<String>,
     /// Department name or alias; defaults to the owner the extractor found.
     pub owner: Option<String>,
     pub due_on: Option<NaiveDate>,
@@ -286,6 +288,7 @@ pub struct ConfirmRequest {
 impl From<ConfirmRequest> for ConfirmInput {
     fn from(r: ConfirmRequest) -> Self {
         Self {
+            summary: r.summary,
             owner: r.owner,
             due: DueInput {
                 due_on: r.due_on,
@@ -328,6 +331,8 @@ pub(super) async fn confirm(
 #[serde(deny_unknown_fields)]
 pub struct BulkConfirmEntry {
     pub id: i32,
+    /// A reworded summary, saved only if every item is confirmed.
+    pub summary: Option<String>,
     pub owner: Option<String>,
     pub due_on: Option<NaiveDate>,
     pub due_next_meeting: Option<bool>,
@@ -363,6 +368,7 @@ pub(super) async fn bulk_confirm(
         .map(|e| BulkConfirmItem {
             id: e.id,
             input: ConfirmInput {
+                summary: e.summary,
                 owner: e.owner,
                 due: DueInput {
                     due_on: e.due_on,

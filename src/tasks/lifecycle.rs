@@ -22,6 +22,9 @@ pub const MAX_TEXT_CHARS: usize = 10_000;
 /// What `confirm` may set while it confirms; empty accepts the draft as extracted.
 #[derive(Debug, Clone, Default)]
 pub struct ConfirmInput {
+    /// A reworded summary, saved with the confirmation (so a refused confirmation
+    /// leaves the draft as it was).
+    pub summary: Option<String>,
     pub owner: Option<String>,
     pub due: DueInput,
 }
@@ -159,6 +162,13 @@ async fn confirm_in<C: ConnectionTrait>(
     let mut after = before.clone();
     let mut issues = Vec::new();
 
+    if let Some(summary) = input.summary.as_deref() {
+        match required_text(&format!("{prefix}summary"), summary) {
+            Ok(summary) => after.summary = summary,
+            Err(TaskError::Invalid(found)) => issues.extend(found),
+            Err(other) => return Err(other),
+        }
+    }
     let owner_field = format!("{prefix}owner");
     match input.owner.as_deref() {
         Some(name) => match owner::require(conn, &owner_field, name).await {
@@ -209,6 +219,7 @@ async fn confirm_in<C: ConnectionTrait>(
     after.confirmed_at = Some(now);
     let mut changes = audit::Changes::new();
     changes.diff("status", before.status.clone(), after.status.clone());
+    changes.diff("summary", before.summary.clone(), after.summary.clone());
     changes.diff(
         "owner",
         owner_name(conn, before.owner_department_id).await?,

@@ -24,7 +24,7 @@ use crate::{
     entities::{body, task},
     http::AppState,
     meetings::{self, NewMeeting},
-    tasks::{self, Actor, BulkConfirmItem, ConfirmInput, DueInput, EditInput, TaskView},
+    tasks::{self, Actor, BulkConfirmItem, ConfirmInput, DueInput, TaskView},
 };
 
 pub fn router() -> Router<AppState> {
@@ -318,6 +318,7 @@ impl<'a> DraftFields<'a> {
 
     fn confirm_input(&self) -> Result<ConfirmInput, PageError> {
         Ok(ConfirmInput {
+            summary: self.get("summary").map(str::to_owned),
             owner: self.get("owner").map(str::to_owned),
             due: self.due()?,
         })
@@ -373,7 +374,6 @@ async fn apply_review(
             tasks::merge(&state.db, &actor, *into, from, now).await?;
         }
         ReviewAction::Confirm(id) => {
-            save_summary(state, &actor, form, id).await?;
             let input = DraftFields { form, id }.confirm_input()?;
             tasks::confirm(&state.db, &actor, id, None, input, now).await?;
         }
@@ -385,7 +385,6 @@ async fn apply_review(
             }
             let mut items = Vec::with_capacity(selected.len());
             for &id in selected {
-                save_summary(state, &actor, form, id).await?;
                 items.push(BulkConfirmItem {
                     id,
                     input: DraftFields { form, id }.confirm_input()?,
@@ -393,35 +392,6 @@ async fn apply_review(
             }
             tasks::bulk_confirm(&state.db, &actor, items, now).await?;
         }
-    }
-    Ok(())
-}
-
-/// Saves an edited summary before the draft is confirmed.
-async fn save_summary(
-    state: &AppState,
-    actor: &Actor,
-    form: &HashMap<String, String>,
-    id: i32,
-) -> Result<(), PageError> {
-    let Some(summary) = DraftFields { form, id }.get("summary") else {
-        return Ok(());
-    };
-    let current = tasks::get(&state.db, actor, id).await?;
-    if current.summary != summary {
-        let input = EditInput {
-            summary: Some(summary.to_owned()),
-            ..Default::default()
-        };
-        tasks::edit(
-            &state.db,
-            actor,
-            id,
-            Some(current.version),
-            input,
-            state.clock.now(),
-        )
-        .await?;
     }
     Ok(())
 }

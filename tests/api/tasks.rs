@@ -758,7 +758,7 @@ async fn bulk_confirm_is_all_or_nothing(app: TestApp) {
         "/api/v1/tasks/confirm",
         &f.secretariat,
         json!({"items": [
-            {"id": ids[0]},
+            {"id": ids[0], "summary": "一つ目を言い換えた"},
             {"id": ids[1], "due_next_meeting": true},
             {"id": 999999, "owner": "区民部"}
         ]}),
@@ -776,6 +776,7 @@ async fn bulk_confirm_is_all_or_nothing(app: TestApp) {
         .get_ok(&format!("/api/v1/tasks/{}", ids[0]), &f.secretariat)
         .await;
     assert_eq!(first["status"], "draft", "nothing was confirmed");
+    assert_eq!(first["summary"], "一つ目", "nor reworded");
     assert_eq!(
         actions(&app, i64::from(ids[0]), &f.secretariat).await,
         ["created"]
@@ -787,7 +788,7 @@ async fn bulk_confirm_is_all_or_nothing(app: TestApp) {
             "/api/v1/tasks/confirm",
             &f.secretariat,
             json!({"items": [
-                {"id": ids[0]},
+                {"id": ids[0], "summary": "  一つ目を言い換えた "},
                 {"id": ids[1], "owner": "教育部", "due_next_meeting": true}
             ]}),
         )
@@ -795,6 +796,16 @@ async fn bulk_confirm_is_all_or_nothing(app: TestApp) {
     )
     .await;
     assert_eq!(confirmed["items"][0]["status"], "open");
+    assert_eq!(confirmed["items"][0]["summary"], "一つ目を言い換えた");
+    let events = app
+        .get_ok(&format!("/api/v1/tasks/{}/events", ids[0]), &f.secretariat)
+        .await;
+    assert_eq!(events[1]["action"], "confirmed");
+    assert_eq!(
+        events[1]["changes"]["summary"],
+        json!(["一つ目", "一つ目を言い換えた"]),
+        "the rewording is part of the confirmation's audit row"
+    );
     assert_eq!(confirmed["items"][1]["owner"], "教育部");
     assert_eq!(confirmed["items"][1]["due_kind"], "next_meeting");
 }

@@ -370,11 +370,18 @@ async fn review_confirm_merge_reject_and_department_work(app: TestApp) {
             (&format!("owner_{list}"), "区民部"),
             (&format!("due_kind_{list}"), "date"),
             (&format!("due_on_{list}"), "2026-02-30"),
+            (&format!("summary_{list}"), "言い換えたが確定できなかった"),
         ],
     )
     .await;
     assert_eq!(bad_date.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad_date.text().await.expect("html").contains("2026-02-30"));
+    let token = app.token("api", Role::Secretariat, None).await;
+    let refused = app.get_ok(&format!("/api/v1/tasks/{list}"), &token).await;
+    assert_ne!(
+        refused["summary"], "言い換えたが確定できなかった",
+        "a refused confirmation keeps nothing of the form"
+    );
 
     let (survey_sel, list_owner, list_due, list_date, list_summary) = (
         format!("select_{survey}"),
@@ -404,7 +411,6 @@ async fn review_confirm_merge_reject_and_department_work(app: TestApp) {
     .await;
     assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
 
-    let token = app.token("api", Role::Secretariat, None).await;
     let list_task = app.get_ok(&format!("/api/v1/tasks/{list}"), &token).await;
     assert_eq!(list_task["status"], "open");
     assert_eq!(list_task["owner"], "政策経営部情報管理課");
