@@ -1,7 +1,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef, Set,
 };
 
 use super::credentials::{hash_password, hash_token, new_token, verify_password};
@@ -225,41 +225,51 @@ impl UserStore {
         &self,
         token: &str,
     ) -> Result<Option<AuthenticatedUser>, DbErr> {
-        let Some(found) = api_token::Entity::find()
+        // One round trip: token, user and department together.
+        let token_of_user: RelationDef = api_token::Entity::belongs_to(user::Entity)
+            .from(api_token::Column::UserId)
+            .to(user::Column::Id)
+            .into();
+        let found = user::Entity::find()
+            .find_also_related(department::Entity)
+            .join(JoinType::InnerJoin, token_of_user.rev())
             .filter(api_token::Column::TokenHash.eq(hash_token(token)))
             .filter(api_token::Column::RevokedAt.is_null())
             .one(&self.db)
-            .await?
-        else {
-            return Ok(None);
-        };
-        self.authenticated(found.user_id).await
+            .await?;
+        Ok(found.and_then(|(user, department)| principal(user, department)))
     }
 
     async fn authenticated(&self, user_id: i32) -> Result<Option<AuthenticatedUser>, DbErr> {
-        let Some((user, department)) = user::Entity::find_by_id(user_id)
+        let found = user::Entity::find_by_id(user_id)
             .find_also_related(department::Entity)
             .one(&self.db)
-            .await?
-        else {
-            return Ok(None);
-        };
-        if !user.active {
-            return Ok(None);
-        }
-        let Ok(role) = user.role.parse::<Role>() else {
-            tracing::error!(user = user.id, role = %user.role, "stored role is unknown");
-            return Ok(None);
-        };
-        Ok(Some(AuthenticatedUser {
-            id: user.id,
-            login: user.login,
-            display_name: user.display_name,
-            role,
-            department_id: user.department_id,
-            department_name: department.map(|d| d.name),
-            locale: user.locale,
-            csrf_token: None,
-        }))
+            .await?;
+        Ok(found.and_then(|(user, department)| principal(user, department)))
     }
+}
+
+/// The principal a stored user amounts to: none when disabled, or when the stored
+/// role is one this version does not know.
+fn principal(
+    user: user::Model,
+    department: Option<department::Model>,
+) -> Option<AuthenticatedUser> {
+    if !user.active {
+        return None;
+    }
+    let Ok(role) = user.role.parse::<Role>() else {
+        tracing::error!(user = user.id, role = %user.role, "stored role is unknown");
+        return None;
+    };
+    Some(AuthenticatedUser {
+        id: user.id,
+        login: user.login,
+        display_name: user.display_name,
+        role,
+        department_id: user.department_id,
+        department_name: department.map(|d| d.name),
+        locale: user.locale,
+        csrf_token: None,
+    })
 }
