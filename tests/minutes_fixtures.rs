@@ -380,3 +380,129 @@ fn markdown_table_header_and_bold_labels() {
     assert_eq!(a.items.len(), 1);
     insta::assert_json_snapshot!("markdown_table", a);
 }
+
+#[test]
+fn chougi_form_feeds_and_bracket_labels() {
+    let a = load("chougi-formfeed-brackets.txt");
+    spans_ok(&a);
+    let m = &a.meeting;
+    assert_eq!(m.body.as_deref(), Some("みなと台区庁議"), "庁議 is a body");
+    assert_eq!(m.held_on, date(2025, 11, 18));
+    assert_eq!(m.secretariat.as_deref(), Some("政策経営部企画課"));
+    let r = item(&a, "施設ごとに整理して、来月中に報告してください");
+    assert_eq!(r.speaker.as_deref(), Some("区長"));
+    assert_eq!(r.kind, ItemKind::Report);
+    assert_eq!(r.owner.as_deref(), Some("区民部"));
+    assert_eq!(r.due.date, date(2025, 12, 31));
+    let s = item(&a, "セキュリティポリシーとの整合を確認しておいてください");
+    assert_eq!(s.speaker.as_deref(), Some("副区長"));
+    assert_eq!(s.owner.as_deref(), Some("情報政策課"), "surname stripped");
+    let c = item(&a, "改めて点検いたします");
+    assert_eq!(
+        c.summary, "改めて点検する",
+        "the concessive clause is dropped"
+    );
+    assert!(!c.evidence.contains('\u{c}') && !c.evidence.contains('－'));
+    let e = item(&a, "工事のスケジュールを防災課にも共有してください");
+    assert_eq!(
+        e.owner.as_deref(),
+        Some("教育委員会事務局"),
+        "a department's 事務局 is not the secretariat"
+    );
+    let d = item(&a, "令和７年１２月２６日までに発注方法の比較");
+    assert_eq!(d.due.date, date(2025, 12, 26));
+    no_item(&a, "工事が完了しました");
+    no_item(&a, "一括発注はできないのでしょうか");
+    no_item(&a, "終わります");
+    insta::assert_json_snapshot!("chougi_formfeed_brackets", a);
+}
+
+#[test]
+fn kyoiku_iinkai_chaired_by_kyoikucho() {
+    let a = load("kyoiku-iinkai-teireikai.txt");
+    spans_ok(&a);
+    let m = &a.meeting;
+    assert_eq!(m.body.as_deref(), Some("あさひ市教育委員会"));
+    assert_eq!(m.held_on, date(2025, 2, 13));
+    assert_eq!(m.starts_at.as_deref(), Some("14:00"));
+    assert_eq!(m.ends_at.as_deref(), Some("15:20"));
+    let r = item(&a, "利用案内のチラシを作成していただきたい");
+    assert_eq!(
+        r.owner.as_deref(),
+        Some("中央図書館"),
+        "鈴木中央図書館長 accepted"
+    );
+    assert_eq!(r.due.date, date(2025, 3, 31));
+    let c = item(&a, "各地区の公民館にも配布いたします");
+    assert_eq!(c.speaker.as_deref(), Some("鈴木中央図書館長"));
+    let k = item(&a, "他市の事例も調べていただけますか");
+    assert_eq!(k.owner.as_deref(), Some("学校教育課"));
+    assert_eq!(
+        k.summary,
+        "フリースクールとの連携について、他市の事例も調べる"
+    );
+    let t = item(&a, "来月中に案を作ってください");
+    assert_eq!(t.speaker.as_deref(), Some("教育長"));
+    assert_eq!(t.owner.as_deref(), Some("学校教育課"));
+    assert_eq!(t.due.date, date(2025, 3, 31));
+    no_item(&a, "原案のとおり決定いたします");
+    no_item(&a, "昨年度から拡充しています");
+    no_item(&a, "そのままご利用いただけます");
+    insta::assert_json_snapshot!("kyoiku_iinkai_teireikai", a);
+}
+
+#[test]
+fn bousai_parenthesised_and_trailing_names() {
+    let a = load("bousai-paren-labels.txt");
+    spans_ok(&a);
+    let m = &a.meeting;
+    assert_eq!(m.body.as_deref(), Some("ふじみ区防災会議"));
+    assert_eq!(m.secretariat.as_deref(), Some("危機管理部防災危機管理課"));
+    let r = item(&a, "次回の本部会議までに示してほしい");
+    assert_eq!(r.speaker.as_deref(), Some("議長(山田区長)"));
+    assert_eq!(r.due.kind, DueKind::NextMeeting);
+    assert_eq!(r.owner.as_deref(), Some("危機管理部防災危機管理課"));
+    let c = item(&a, "次回の本部会議までに補充計画をお示しします");
+    assert_eq!(c.speaker.as_deref(), Some("田中課長(防災危機管理課)"));
+    assert_eq!(c.summary, "次回の本部会議までに補充計画を示す");
+    let w = item(&a, "年内に取得状況を取りまとめ");
+    assert_eq!(w.speaker.as_deref(), Some("福祉部長(高木)"));
+    assert!(
+        !w.evidence.starts_with("高木"),
+        "the name is part of the label"
+    );
+    assert_eq!(w.owner.as_deref(), Some("福祉部"));
+    let f = item(&a, "業者と協議してください");
+    assert_eq!(f.owner.as_deref(), Some("総務部"));
+    assert_eq!(f.due.date, date(2024, 10, 31));
+    assert_eq!(f.summary, "燃料の追加確保について業者と協議する");
+    assert_eq!(
+        item(&a, "事務局で最終案を作成すること").summary,
+        "修正案は本日の意見を反映のうえ、事務局で最終案を作成する"
+    );
+    no_item(&a, "完了しています");
+    no_item(&a, "共有してもらえるのでしょうか");
+    insta::assert_json_snapshot!("bousai_paren_labels", a);
+}
+
+#[test]
+fn kosodate_bracketed_secretariat_and_member_titles() {
+    let a = load("kosodate-bracket-secretariat.txt");
+    spans_ok(&a);
+    let m = &a.meeting;
+    assert_eq!(m.body.as_deref(), Some("さくら川市子ども・子育て会議"));
+    assert_eq!(m.secretariat.as_deref(), Some("子ども家庭部子ども政策課"));
+    let r = item(&a, "属性別の集計をお示しいただけますでしょうか");
+    assert_eq!(r.kind, ItemKind::Request);
+    assert_eq!(r.due.kind, DueKind::NextMeeting);
+    let p = item(&a, "教育委員会と協議していただきたい");
+    assert_eq!(p.speaker.as_deref(), Some("PTA連合会長"));
+    assert_eq!(p.owner.as_deref(), Some("子ども家庭部子ども政策課"));
+    let c = item(&a, "意見を募る機会を設けてください");
+    assert_eq!(c.speaker.as_deref(), Some("委員長"));
+    assert_eq!(c.due.date, date(2025, 11, 30));
+    no_item(&a, "会議を終了いたします");
+    no_item(&a, "ありがとうございます");
+    no_item(&a, "予定しています");
+    insta::assert_json_snapshot!("kosodate_bracket_secretariat", a);
+}

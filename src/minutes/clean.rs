@@ -29,6 +29,8 @@ static NOISE_LINES: LazyLock<Re> = LazyLock::new(|| {
 const TERMINAL: &[char] = &[
     '。', '.', '!', '?', '」', '』', ')', '】', '〕', ']', ':', '>',
 ];
+const FORM_FEED: char = '\u{c}';
+
 /// Characters that start a new unit (label, bullet, bracket, enumeration).
 const UNIT_START: &[char] = &[
     '○', '◯', '◎', '●', '◆', '◇', '■', '□', '・', '･', '→', '⇒', '【', '〔', '[', '(', '「', '※',
@@ -152,6 +154,10 @@ impl Clean {
         let mut prev: Option<usize> = None; // index of previous content line
         let mut noise_between = false;
         for (i, line) in lines.iter().enumerate() {
+            // a form feed is a page break even without page furniture around it
+            if original[line.bytes.clone()].contains(FORM_FEED) {
+                noise_between = true;
+            }
             match line.kind {
                 LineKind::Blank => continue,
                 LineKind::Noise => {
@@ -177,7 +183,7 @@ impl Clean {
                 }
             }
             for (ci, c) in (line.chr..).zip(original[line.bytes.clone()].chars()) {
-                if c != '\r' {
+                if c != '\r' && c != FORM_FEED {
                     push(&mut text, &mut map, fold_char(c), ci);
                 }
             }
@@ -322,6 +328,13 @@ mod tests {
 #[cfg(test)]
 mod running_header_tests {
     use super::*;
+
+    #[test]
+    fn form_feed_is_a_page_break() {
+        let t = "本部長:次回までに\n\u{c}\n報告してください。\n\u{c}事務局:はい。\n";
+        let c = Clean::new(t);
+        assert_eq!(c.text, "本部長:次回までに報告してください。\n事務局:はい。");
+    }
 
     #[test]
     fn repeated_title_keeps_first_occurrence() {

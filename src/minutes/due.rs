@@ -110,6 +110,23 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             };
             weekday_of(m?, weeks, Weekday::Fri).map(Due::date)
         }),
+        // 本日中 / 今日中
+        rule(r"(?:本日|今日)中", |_, m| m.map(Due::date)),
+        // 2週間以内 / 10日以内 / 1か月以内
+        rule(r"(\d{1,2})\s*週間?以内", |c, m| {
+            let n: i64 = c[1].parse().ok()?;
+            Some(Due::date(m? + Duration::days(7 * n)))
+        }),
+        rule(r"(\d{1,3})\s*日以内", |c, m| {
+            let n: i64 = c[1].parse().ok()?;
+            Some(Due::date(m? + Duration::days(n)))
+        }),
+        rule(r"(\d{1,2})\s*(?:か|ヶ|カ|ケ|箇)月以内", |c, m| {
+            let n: u32 = c[1].parse().ok()?;
+            m?.checked_add_months(chrono::Months::new(n)).map(Due::date)
+        }),
+        // 月内に (this month; 「3月内」 is a month of its own)
+        rule(r"(?:^|[^\d\s])月内", |_, m| month_end(m?, 0).map(Due::date)),
         // 明日まで
         rule(r"明日(?:まで|中)", |_, m| Some(Due::date(m? + Duration::days(1)))),
         // 次回の本部で / 次回までに / 次の会議で
@@ -281,6 +298,23 @@ mod tests {
     }
 
     #[test]
+    fn relative_spans() {
+        let m = d(2025, 10, 9);
+        assert_eq!(due("本日中に送付します", m).date, m);
+        assert_eq!(due("2週間以内に回答します", m).date, d(2025, 10, 23));
+        assert_eq!(due("10日以内に", m).date, d(2025, 10, 19));
+        assert_eq!(due("1か月以内に", m).date, d(2025, 11, 9));
+        assert_eq!(due("今月内に", m).date, d(2025, 10, 31));
+        assert_eq!(due("来月中に", m).date, d(2025, 11, 30));
+        assert_eq!(due("令和7年12月26日までに", m).date, d(2025, 12, 26));
+        assert_eq!(due("3月末までに", d(2025, 2, 13)).date, d(2025, 3, 31));
+        assert_eq!(
+            due("次回の本部会議までに示してほしい", m).kind,
+            DueKind::NextMeeting
+        );
+    }
+
+    #[test]
     fn kinds() {
         assert_eq!(
             due("次回の本部で報告", d(2020, 8, 3)).kind,
@@ -296,7 +330,7 @@ mod tests {
 
     #[test]
     fn all_rules_compile() {
-        assert_eq!(RULES.len(), 16);
+        assert_eq!(RULES.len(), 21);
         assert!(RULE_SET.is_some());
     }
 

@@ -3,7 +3,7 @@
 
 use super::cues::{self, Hit};
 use super::due::resolve_due;
-use super::owner::{Context, Role};
+use super::owner::{self, Context, Role};
 use super::re::Re;
 use super::sentences;
 use super::summary::summarize;
@@ -47,10 +47,10 @@ struct Scored {
 pub(crate) fn extract(minutes: &Minutes, directory: &Directory) -> Vec<Candidate> {
     let ct = minutes.clean.text.as_str();
     let turns = &minutes.turns;
-    let has_sec = turns
-        .iter()
-        .any(|t| t.speaker.as_deref().is_some_and(|s| s.contains("事務局")));
-    let ctx = Context::new(&minutes.meeting, directory, has_sec);
+    let speakers = || turns.iter().filter_map(|t| t.speaker.as_deref());
+    let has_sec = speakers().any(owner::is_secretariat_label);
+    let no_chair = !speakers().any(owner::is_primary_chair);
+    let ctx = Context::new(&minutes.meeting, directory, has_sec).with_fallback_chair(no_chair);
     let held = minutes.meeting.held_on;
 
     // roles, speaker departments and the chair's addressee per turn

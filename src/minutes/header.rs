@@ -67,6 +67,10 @@ const LABELS: &[(&str, Field)] = &[
     ("議事", Field::Agenda),
     ("案件", Field::Agenda),
     ("出席者", Field::Attendees),
+    ("説明のため出席した職員", Field::Attendees),
+    ("説明のため出席した者", Field::Attendees),
+    ("出席職員", Field::Attendees),
+    ("説明員", Field::Attendees),
     ("出席委員", Field::Attendees),
     ("出席者名", Field::Attendees),
     ("出席", Field::Attendees),
@@ -122,7 +126,9 @@ static MARK_TIME: LazyLock<Re> = LazyLock::new(|| {
     )
 });
 static TITLE_LINE: LazyLock<Re> = LazyLock::new(|| {
-    Re::new(r"(?:会議|委員会|審議会|協議会|本部|部会|懇談会|検討会|懇話会|推進会議|連絡会|分科会)")
+    Re::new(
+        r"(?:会議|委員会|審議会|協議会|本部|部会|懇談会|検討会|懇話会|推進会議|連絡会|分科会|庁議|定例会|臨時会|審査会)",
+    )
 });
 static TITLE_STRIP: LazyLock<Re> = LazyLock::new(|| {
     Re::new(
@@ -136,7 +142,7 @@ static BODY_PREFIX: LazyLock<Re> = LazyLock::new(|| {
 });
 static BODY_SUFFIX: LazyLock<Re> = LazyLock::new(|| {
     Re::new(
-        r"\s*(?:[(（]\s*)?(?:(?:令和|平成)\s*(?:\d{1,2}|元)\s*年度?\s*)?(?:第\s*\d{1,3}\s*回)(?:\s*[)）])?.*$|\s*[(（][^)）]*[)）]\s*$|\s+(?:定例会|臨時会)$",
+        r"\s*(?:[(（]\s*)?(?:(?:令和|平成)\s*(?:\d{1,2}|元)\s*年度?\s*)?(?:第\s*\d{1,3}\s*回)(?:\s*[)）])?.*$|\s+(?:(?:令和|平成)\s*(?:\d{1,2}|元)\s*年\s*)?\d{1,2}\s*月\s*(?:定例会|臨時会).*$|\s*[(（][^)）]*[)）]\s*$|\s+(?:定例会|臨時会)$",
     )
 });
 static ENUM_SPLIT: LazyLock<Re> = LazyLock::new(|| {
@@ -150,6 +156,11 @@ static DEPT_TITLE: LazyLock<Re> = LazyLock::new(|| {
 static DEPUTY: LazyLock<Re> = LazyLock::new(|| Re::new(r"[(（]([^)）]+?)(?:の)?代理[)）]"));
 static GROUP_PREFIX: LazyLock<Re> =
     LazyLock::new(|| Re::new(r"^\s*[(（【\[]([^)）】\]]{1,8})[)）】\]]\s*(.*)$"));
+static AGENDA_LABEL: LazyLock<Re> =
+    LazyLock::new(|| Re::new(r"^(?:議題|議案|報告事項|審議事項|協議事項|報告)(?:\s+|$)"));
+static PAREN_DEPT: LazyLock<Re> = LazyLock::new(|| {
+    Re::new(r"[(（]([^)）]{2,20}?(?:部|課|室|局|センター|館|事務所|係|支所|出張所|署))[)）]")
+});
 static PAREN: LazyLock<Re> = LazyLock::new(|| Re::new(r"[(（][^)）]*[)）]"));
 
 const NON_DEPT_TITLES: &[&str] = &["本部長", "副本部長", "部会長", "副部会長", "本部員", "部員"];
@@ -339,12 +350,10 @@ impl HeaderBuilder {
             {
                 continue;
             }
-            // "議題 (1) …" → drop the leading label word
-            let p = p
-                .trim_start_matches("議題")
-                .trim_start_matches("議案")
-                .trim_start_matches("報告")
-                .trim();
+            // "議題 (1) …", "報告事項 …" → drop the leading label word (but
+            // "議案第3号 …" names the item)
+            let p = AGENDA_LABEL.replace(p, "");
+            let p = p.trim();
             if !p.is_empty() {
                 self.header.agenda.push(p.to_string());
             }
@@ -479,14 +488,25 @@ pub(crate) fn department_of_title(title: &str) -> Option<String> {
     {
         return Some(d);
     }
+    // 田中課長（情報政策課）: the parenthesis names the department
+    if let Some(d) = PAREN_DEPT
+        .captures(&t)
+        .and_then(|c| c.get(1))
+        .and_then(|m| super::names::department(m.as_str()))
+        .filter(|d| !NON_DEPT_TITLES.iter().any(|n| n.starts_with(d)))
+    {
+        return Some(d.to_string());
+    }
     let base = PAREN.replace_all(&t, "");
     if NON_DEPT_TITLES.contains(&base.as_ref()) {
         return None;
     }
     DEPT_TITLE
         .captures(&base)
-        .map(|c| c[1].to_string())
-        .filter(|d| !NON_DEPT_TITLES.iter().any(|n| n.starts_with(d.as_str())))
+        .and_then(|c| c.get(1))
+        .and_then(|m| super::names::department(m.as_str()))
+        .filter(|d| !NON_DEPT_TITLES.iter().any(|n| n.starts_with(d)))
+        .map(str::to_string)
 }
 
 pub(crate) fn era_year(era: &str, n: &str) -> Option<i32> {
@@ -617,6 +637,18 @@ mod tests {
         );
         assert_eq!(department_of_title("副区長(本部長)"), None);
         assert_eq!(department_of_title("本部長"), None);
+        for (label, want) in [
+            ("田中情報政策課長", Some("情報政策課")),
+            ("情報政策課長(田中)", Some("情報政策課")),
+            ("田中課長(情報政策課)", Some("情報政策課")),
+            ("山田教育委員会事務局次長", Some("教育委員会事務局")),
+            ("鈴木中央図書館長", Some("中央図書館")),
+            ("子ども家庭部長", Some("子ども家庭部")),
+            ("防災危機管理課長(田中)", Some("防災危機管理課")),
+            ("田中課長", None),
+        ] {
+            assert_eq!(department_of_title(label).as_deref(), want, "{label}");
+        }
     }
 
     #[test]
@@ -628,6 +660,14 @@ mod tests {
         assert_eq!(
             body_of("○○市環境審議会（第3回）").as_deref(),
             Some("○○市環境審議会")
+        );
+        assert_eq!(
+            body_of("あさひ市教育委員会 令和7年2月定例会").as_deref(),
+            Some("あさひ市教育委員会")
+        );
+        assert_eq!(
+            body_of("令和7年度 第8回 みなと台区庁議").as_deref(),
+            Some("みなと台区庁議")
         );
     }
 }

@@ -6,11 +6,13 @@
 //! all three. No database, clock, network or filesystem is touched here.
 
 mod clean;
+mod conjugate;
 mod cues;
 mod decode;
 mod due;
 mod extract;
 mod header;
+mod names;
 mod owner;
 mod re;
 mod sentences;

@@ -21,17 +21,76 @@ pub(crate) enum Role {
     Unknown,
 }
 
-const CHAIR_ROLES: &[&str] = &[
-    "本部長",
-    "委員長",
-    "会長",
-    "議長",
-    "座長",
-    "部会長",
-    "司会",
-    "司会者",
-    "分科会長",
+/// Chair titles: the one who presides and hands out work. The flag says
+/// whether the deputy (副…) of that title also chairs (a 副区長 leads a 庁議
+/// item; a 副委員長 speaking beside the 委員長 is a member).
+const CHAIRS: &[(&str, bool)] = &[
+    ("本部長", false),
+    ("委員長", false),
+    ("会長", false),
+    ("議長", false),
+    ("座長", false),
+    ("部会長", false),
+    ("分科会長", false),
+    ("理事長", false),
+    ("司会", false),
+    ("司会者", false),
+    ("進行", false),
+    ("区長", true),
+    ("市長", true),
+    ("町長", true),
+    ("村長", true),
+    ("知事", true),
 ];
+/// Titles that chair only when no title of [`CHAIRS`] speaks: a board of
+/// education is chaired by its 教育長, a deputy presides in the chair's absence.
+const FALLBACK_CHAIRS: &[&str] = &[
+    "教育長",
+    "副本部長",
+    "副委員長",
+    "副会長",
+    "副議長",
+    "副座長",
+];
+
+/// The title part of a label: 委員長(佐藤一郎君) → 委員長, 議長(山田区長) → 議長.
+fn title_part(s: &str) -> &str {
+    match s.find('(') {
+        Some(i) if i > 0 && s.ends_with(')') => &s[..i],
+        _ => s,
+    }
+}
+
+/// Whether `title` is `chair` itself or a personal name followed by it
+/// (山田区長, but not 自治会長, 町会長, 地区長).
+fn is_title(title: &str, chair: &str) -> bool {
+    title
+        .strip_suffix(chair)
+        .is_some_and(|p| p.is_empty() || super::names::is_name(p))
+}
+
+fn matches_chair(title: &str, table: &[(&str, bool)]) -> bool {
+    table.iter().any(|&(c, deputy)| {
+        if let Some(p) = title.strip_suffix(c)
+            && let Some(q) = p.strip_suffix('副')
+        {
+            return deputy && (q.is_empty() || super::names::is_name(q));
+        }
+        is_title(title, c)
+    })
+}
+
+/// Whether a speaker label names a chair of [`CHAIRS`].
+pub(crate) fn is_primary_chair(label: &str) -> bool {
+    matches_chair(title_part(label), CHAIRS)
+}
+
+/// Whether a speaker label is the secretariat by name (事務局, 事務局長,
+/// 事務局(田中)); 教育委員会事務局次長 is a department's officer.
+pub(crate) fn is_secretariat_label(label: &str) -> bool {
+    title_part(label).starts_with("事務局")
+}
+
 const MEMBER_ROLES: &[&str] = &[
     "部員",
     "本部員",
@@ -61,7 +120,7 @@ const ALL_DEPTS: &[&str] = &[
 /// Department-like mentions: 区民部, 情報管理課, 事務局, 各部 …
 static MENTION: LazyLock<Re> = LazyLock::new(|| {
     Re::new(
-        r"事務局|各部局|各部署|各部|各課|各所管課|各所属|各局|全庁|全部局|全部署|全所属|[\p{Han}\p{Katakana}ー・]{1,14}?(?:部|課|室|局|センター|事務所|支所)(?:長)?",
+        r"事務局|各部局|各部署|各部|各課|各所管課|各所属|各局|全庁|全部局|全部署|全所属|(?:子ども|こども)?[\p{Han}\p{Katakana}ー・]{1,14}?(?:部|課|室|局|センター|事務所|支所)(?:長)?",
     )
 });
 /// Mentions that look like departments but are not.
@@ -104,13 +163,13 @@ static ASKED_AFTER: LazyLock<Re> =
 /// Self-mention at the start of a member's turn: 「区民部では」「区民部といたしましても」.
 static SELF_MENTION: LazyLock<Re> = LazyLock::new(|| {
     Re::new(
-        r"(?:^|[。\n]\s*)[^。\n]{0,20}?([\p{Han}\p{Katakana}ー]{1,14}?(?:部|課|室|局|センター|事務所))(?:では|としては|としても|といたしまして|といたしましても|の立場)",
+        r"(?:^|[。\n]\s*)[^。\n]{0,20}?((?:子ども|こども)?[\p{Han}\p{Katakana}ー]{1,14}?(?:部|課|室|局|センター|事務所))(?:では|としては|としても|といたしまして|といたしましても|の立場)",
     )
 });
 /// The chair naming whom it addresses: 「区民部長はご存知ですか」「総務部長、…」.
 static ADDRESS: LazyLock<Re> = LazyLock::new(|| {
     Re::new(
-        r"([\p{Han}\p{Katakana}ー]{1,14}?(?:部|課|室|局|センター|事務所))長(?:さん)?(?:は|に|、|,|から|いかが|どう)",
+        r"((?:子ども|こども)?[\p{Han}\p{Katakana}ー]{1,14}?(?:部|課|室|局|センター|事務所))長(?:さん)?(?:は|に|、|,|から|いかが|どう)",
     )
 });
 
@@ -122,6 +181,8 @@ pub(crate) struct Context<'a> {
     pub secretariat: Option<String>,
     /// attendee departments
     known: Vec<String>,
+    /// no primary chair speaks: the fallback chairs preside
+    fallback_chair: bool,
 }
 
 impl<'a> Context<'a> {
@@ -148,7 +209,14 @@ impl<'a> Context<'a> {
             directory,
             secretariat,
             known,
+            fallback_chair: false,
         }
+    }
+
+    /// Lets the [`FALLBACK_CHAIRS`] preside (no primary chair speaks).
+    pub fn with_fallback_chair(mut self, on: bool) -> Self {
+        self.fallback_chair = on;
+        self
     }
 
     pub fn role(&self, speaker: Option<&str>) -> Role {
@@ -156,16 +224,13 @@ impl<'a> Context<'a> {
             return Role::Unknown;
         };
         // 委員長(佐藤一郎君) → 委員長
-        let s = match s.find('(') {
-            Some(i) if i > 0 && s.ends_with(')') => &s[..i],
-            _ => s,
-        };
-        if s.contains("事務局") || self.is_secretariat_title(s) {
+        let label = s;
+        let s = title_part(s);
+        if is_secretariat_label(s) || self.is_secretariat_title(label) {
             return Role::Secretariat;
         }
-        if CHAIR_ROLES
-            .iter()
-            .any(|c| s == *c || (s.ends_with(c) && !s.ends_with(&format!("副{c}"))))
+        if matches_chair(s, CHAIRS)
+            || (self.fallback_chair && FALLBACK_CHAIRS.iter().any(|c| is_title(s, c)))
         {
             return Role::Chair;
         }
@@ -307,5 +372,48 @@ mod tests {
         assert_eq!(c.role(Some("部員")), Role::Member);
         assert_eq!(c.role(Some("情報管理課長")), Role::Secretariat);
         assert_eq!(c.role(Some("田中情報政策課長")), Role::Titled);
+        for chair in [
+            "区長",
+            "市長",
+            "町長",
+            "村長",
+            "知事",
+            "副区長",
+            "副市長",
+            "本部長",
+            "委員長",
+            "会長",
+            "議長",
+            "山田区長",
+            "議長(山田区長)",
+            "委員長(佐藤一郎君)",
+            "田中会長",
+        ] {
+            assert_eq!(c.role(Some(chair)), Role::Chair, "{chair}");
+        }
+        for not_chair in [
+            "自治会長",
+            "町会長",
+            "PTA連合会長",
+            "町会連合会長(佐々木)",
+            "副委員長",
+            "教育長",
+            "地区長",
+            "教育委員会事務局次長",
+            "選挙管理委員会委員長",
+        ] {
+            assert_ne!(c.role(Some(not_chair)), Role::Chair, "{not_chair}");
+        }
+        assert_eq!(c.role(Some("教育委員会事務局次長")), Role::Titled);
+        assert_eq!(c.role(Some("事務局長")), Role::Secretariat);
+        assert_eq!(c.role(Some("情報管理課長(田中)")), Role::Secretariat);
+        assert_eq!(c.role(Some("田中課長(情報管理課)")), Role::Secretariat);
+        let f = Context::new(&h, &d, true).with_fallback_chair(true);
+        assert_eq!(f.role(Some("教育長")), Role::Chair);
+        assert_eq!(f.role(Some("副委員長")), Role::Chair);
+        assert_eq!(
+            c.speaker_department(Some("田中課長(防災課)")).as_deref(),
+            Some("防災課")
+        );
     }
 }

@@ -12,7 +12,7 @@ static ROLE: LazyLock<Re> = LazyLock::new(|| {
     Re::new(concat!(
         r"^[^\s\p{Hiragana}、。,，「」『』\[\]【】〔〕<>:;!?！？()（）・]{0,20}?",
         r"(?:本部長|部員|本部員|事務局|委員長|委員|会長|議長|座長|部会長|司会|司会者|区長|市長|町長|村長|知事|",
-        r"教育長|局長|部長|課長|室長|所長|係長|次長|参事|理事|主幹|主査|主任|議員|参与|顧問|幹事|説明員|",
+        r"教育長|局長|部長|課長|室長|所長|館長|園長|校長|署長|センター長|係長|次長|参事|理事長|理事|主幹|主査|主任|議員|参与|顧問|幹事|説明員|管理者|",
         r"発言者|構成員|オブザーバー|アドバイザー|コーディネーター|ファシリテーター|事務局員|職員|担当|",
         r"監|官|君|氏|さん|様|先生)",
         r"[A-Z0-9]{0,2}(?:[(（][^)）]{1,12}[)）])?$"
@@ -23,7 +23,7 @@ static ROLE: LazyLock<Re> = LazyLock::new(|| {
 static STRICT_ROLE: LazyLock<Re> = LazyLock::new(|| {
     Re::new(concat!(
         r"^[^\s\p{Hiragana}、。,，「」『』\[\]【】〔〕<>:;!?()（）・]{0,10}?",
-        r"(?:本部長|部員|事務局|委員長|委員|会長|議長|座長|部会長|区長|市長|町長|村長|知事|教育長|部長|課長|室長|局長|所長|君|氏)",
+        r"(?:本部長|部員|事務局|委員長|委員|会長|議長|座長|部会長|区長|市長|町長|村長|知事|教育長|部長|課長|室長|局長|所長|館長|署長|次長|君|氏)",
         r"[A-Z0-9]{0,2}$"
     ))
 });
@@ -63,6 +63,20 @@ pub(crate) fn is_role(k: &str) -> bool {
     ROLE.is_match(k)
 }
 
+/// 「総務部長 佐藤」: a title, a space, a personal name. The label becomes
+/// 「総務部長(佐藤)」 so that the name is read like 「総務部長（佐藤）」.
+fn titled_with_name(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    let sp = raw.find(char::is_whitespace)?;
+    let (title, name) = (key(&raw[..sp]), key(&raw[sp..]));
+    let name_like = (1..=6).contains(&name.chars().count())
+        && name
+            .chars()
+            .all(|c| c.is_alphabetic() && !('ぁ'..='ゖ').contains(&c))
+        && !is_role(&name);
+    (STRICT_ROLE.is_match(&title) && name_like).then(|| format!("{title}({name})"))
+}
+
 fn skip_sep(s: &str, mut off: usize) -> usize {
     while let Some(c) = s[off..].chars().next() {
         if c.is_whitespace() || c == ':' {
@@ -90,6 +104,11 @@ pub(crate) fn speaker_label(line: &str) -> Option<(String, usize)> {
         if (1..=20).contains(&k.chars().count()) && is_role(&k) && !(first == '「' && rest_empty) {
             return Some((k, lead + skip_sep(t, after)));
         }
+        if first != '「'
+            && let Some(k) = titled_with_name(inner)
+        {
+            return Some((k, lead + skip_sep(t, after)));
+        }
         return None;
     }
     if MARKERS.contains(&first) {
@@ -113,6 +132,9 @@ pub(crate) fn speaker_label(line: &str) -> Option<(String, usize)> {
             // markdown emphasis: **本部長**：
             let k: String = key(p).chars().filter(|c| *c != '*').collect();
             if (1..=20).contains(&k.chars().count()) && is_role(&k) {
+                return Some((k, lead + skip_sep(t, ci + 1)));
+            }
+            if let Some(k) = titled_with_name(p) {
                 return Some((k, lead + skip_sep(t, ci + 1)));
             }
         }
@@ -375,6 +397,34 @@ mod tests {
                 .map(|x| x.0)
                 .as_deref(),
             Some("山田委員")
+        );
+        assert_eq!(
+            speaker_label("福祉部長 高木:年内に")
+                .map(|x| x.0)
+                .as_deref(),
+            Some("福祉部長(高木)")
+        );
+        assert_eq!(
+            speaker_label("【総務部長 佐藤】はい")
+                .map(|x| x.0)
+                .as_deref(),
+            Some("総務部長(佐藤)")
+        );
+        assert_eq!(
+            speaker_label("○鈴木中央図書館長 はい")
+                .map(|x| x.0)
+                .as_deref(),
+            Some("鈴木中央図書館長")
+        );
+        assert_eq!(
+            speaker_label("議長(山田区長):はい").map(|x| x.0).as_deref(),
+            Some("議長(山田区長)")
+        );
+        assert_eq!(
+            speaker_label("区民部長 ご説明します:資料")
+                .map(|x| x.0)
+                .as_deref(),
+            Some("区民部長")
         );
         assert_eq!(speaker_label("○ 委員から意見があった"), None);
         assert_eq!(speaker_label("〔事務局:資料を説明〕"), None);
