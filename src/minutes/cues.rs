@@ -99,6 +99,15 @@ const CUES: &[(&str, ItemKind, f32, bool, bool)] = &[
         false,
         true,
     ),
+    // A chair's directive in the plain form: 「方針をまとめること。」「報告書を出すこと。」
+    // (not 「…ということ。」「課題があること。」「…となること。」, which state facts).
+    (
+        r"(?:[くぐすつぬぶむ]|[^い]う|[^あいなき]る)こと(?:。|$)",
+        Request,
+        0.65,
+        false,
+        false,
+    ),
     (
         r"(?:求め|要望|要請|依頼|指示)(?:する|します|した|た|る|があった|がある|があり|された|を受け|を行っ)",
         Request,
@@ -463,6 +472,13 @@ mod tests {
         );
         assert_eq!(kind("以上をもちまして、本日の会議を終了いたします。"), None);
         assert_eq!(kind("原案のとおり決定いたします。"), None);
+        assert_eq!(
+            kind("教育委員会と調整して、12月末までに方針をまとめること。"),
+            Some(Request)
+        );
+        assert_eq!(kind("報告書は来週までに各部で出すこと。"), Some(Request));
+        assert_eq!(kind("利用者アンケートでも要望が多いということ。"), None);
+        assert_eq!(kind("庁内にも同様の課題があること。"), None);
         assert_eq!(
             score("来週までに資料をご確認ください。", true).map(|h| h.kind),
             Some(Request)
