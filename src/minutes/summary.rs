@@ -3,7 +3,7 @@
 
 use super::conjugate::{from_renyou, from_te};
 use super::re::Re;
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use std::sync::LazyLock;
 
 /// Openers dropped from the start of a summary.
@@ -119,6 +119,11 @@ static ENDINGS: LazyLock<Vec<(Regex, Form)>> = LazyLock::new(|| {
         .collect()
 });
 
+/// All of [`ENDINGS`] at once: one pass over the sentence says which ending applies,
+/// so only that one runs its (slower) capturing search.
+static ENDING_SET: LazyLock<Option<RegexSet>> =
+    LazyLock::new(|| RegexSet::new(ENDINGS.iter().map(|(re, _)| re.as_str())).ok());
+
 static TRIMS_COMPILED: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     TRIMS
         .iter()
@@ -143,7 +148,11 @@ const MAX_ENDINGS: usize = 3;
 const MIN_ACTION: usize = 4;
 
 fn plain_ending(s: &str) -> Option<String> {
-    for (re, form) in ENDINGS.iter() {
+    let candidates: Vec<usize> = match ENDING_SET.as_ref() {
+        Some(set) => set.matches(s).into_iter().take(1).collect(),
+        None => (0..ENDINGS.len()).collect(),
+    };
+    for (re, form) in candidates.into_iter().filter_map(|i| ENDINGS.get(i)) {
         let Some(c) = re.captures(s) else { continue };
         let p = c.name("p").map_or("", |m| m.as_str());
         let stem = c.name("s").map_or("", |m| m.as_str());
