@@ -506,3 +506,46 @@ fn kosodate_bracketed_secretariat_and_member_titles() {
     no_item(&a, "予定しています");
     insta::assert_json_snapshot!("kosodate_bracket_secretariat", a);
 }
+
+#[test]
+fn city_headquarters_with_plain_form_directives() {
+    let a = load("shi-honbu-directives.txt");
+    spans_ok(&a);
+    assert_eq!(a.meeting.body.as_deref(), Some("練馬市デジタル推進本部"));
+    assert_eq!(a.meeting.held_on, date(2024, 10, 21));
+    let survey = item(&a, "利用率の低い手続を洗い出して");
+    assert_eq!(survey.speaker.as_deref(), Some("市長"));
+    assert_eq!(survey.owner.as_deref(), Some("市民部"));
+    assert_eq!(survey.due.kind, DueKind::NextMeeting);
+    let policy = item(&a, "方針をまとめること");
+    assert_eq!(policy.kind, ItemKind::Request);
+    assert_eq!(policy.due.date, date(2024, 12, 31));
+    assert_eq!(
+        policy.summary,
+        "教育委員会とデジタル推進課で調整して、12月末までに方針をまとめる"
+    );
+    no_item(&a, "１２０手続がオンライン化されております");
+    no_item(&a, "会議を終了します");
+    insta::assert_json_snapshot!("shi_honbu_directives", a);
+}
+
+#[test]
+fn summary_bullets_with_two_requests_in_one_turn() {
+    let a = load("youshi-bullets-two-requests.txt");
+    spans_ok(&a);
+    assert_eq!(a.meeting.held_on, date(2019, 4, 22));
+    assert_eq!(a.meeting.secretariat.as_deref(), Some("総務課情報推進室"));
+    let report = item(&a, "訓練結果は次回委員会で報告");
+    assert_eq!(report.due.kind, DueKind::NextMeeting);
+    assert_eq!(report.summary, "訓練結果は次回委員会で報告する");
+    let schools = item(&a, "学校向けに同様の訓練を検討");
+    assert!(
+        !schools.evidence.contains("訓練結果"),
+        "「また、」 starts a separate request: {schools:?}"
+    );
+    assert_eq!(schools.owner.as_deref(), Some("教育委員会事務局"));
+    assert_eq!(item(&a, "６月末までに").due.date, date(2019, 6, 30));
+    no_item(&a, "既に対応済みである");
+    no_item(&a, "実施する予定である");
+    insta::assert_json_snapshot!("youshi_bullets_two_requests", a);
+}

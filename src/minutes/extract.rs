@@ -147,6 +147,7 @@ pub(crate) fn extract(minutes: &Minutes, directory: &Directory) -> Vec<Candidate
                 && let (Some(first), Some(last)) = (g.first(), g.last())
                 && s.index <= last.index + 2
                 && ct[first.range.start..s.range.end].chars().count() <= MAX_EVIDENCE
+                && !starts_another_matter(&ct[s.range.clone()])
             {
                 g.push(s);
                 continue;
@@ -172,6 +173,28 @@ pub(crate) fn extract(minutes: &Minutes, directory: &Directory) -> Vec<Candidate
         }
     }
     out
+}
+
+/// Connectives with which a speaker moves on to a further, separate request
+/// (「…報告をお願いしたい。また、教育委員会でも…検討していただきたい。」).
+const ANOTHER_MATTER: &[&str] = &[
+    "また、",
+    "また，",
+    "それから、",
+    "加えて、",
+    "さらに、",
+    "次に、",
+    "もう一点",
+    "もう1点",
+    "もう１点",
+    "別件",
+    "あわせて、",
+    "併せて、",
+];
+
+fn starts_another_matter(sentence: &str) -> bool {
+    let sentence = sentence.trim_start();
+    ANOTHER_MATTER.iter().any(|c| sentence.starts_with(c))
 }
 
 fn candidate(
