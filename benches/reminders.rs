@@ -6,7 +6,11 @@
 #[allow(dead_code)]
 mod smtp_sink;
 
-use std::time::Instant;
+use std::{
+    collections::BTreeMap,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use futures::StreamExt;
@@ -24,11 +28,57 @@ use shukudai::{
     },
 };
 
+/// Wall time per span name (`outbox.claim`, `outbox.send`, …) and how many
+/// closed, to see where a send run spends its time.
+#[derive(Clone, Default)]
+struct SpanTimes(Arc<Mutex<BTreeMap<&'static str, (Duration, u32)>>>);
+
+impl SpanTimes {
+    fn take(&self) -> BTreeMap<&'static str, (Duration, u32)> {
+        std::mem::take(&mut *self.0.lock().expect("lock"))
+    }
+}
+
+impl<S> tracing_subscriber::Layer<S> for SpanTimes
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+{
+    fn on_new_span(
+        &self,
+        _attrs: &tracing::span::Attributes<'_>,
+        id: &tracing::span::Id,
+        ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        if let Some(span) = ctx.span(id) {
+            span.extensions_mut().insert(Instant::now());
+        }
+    }
+
+    fn on_close(&self, id: tracing::span::Id, ctx: tracing_subscriber::layer::Context<'_, S>) {
+        let Some(span) = ctx.span(&id) else { return };
+        let Some(started) = span.extensions().get::<Instant>().copied() else {
+            return;
+        };
+        let mut times = self.0.lock().expect("lock");
+        let entry = times.entry(span.name()).or_default();
+        entry.0 += started.elapsed();
+        entry.1 += 1;
+    }
+}
+
 const TASKS: usize = 100_000;
 const DEPARTMENTS: usize = 300;
 
 #[tokio::main]
 async fn main() {
+    use tracing_subscriber::{Layer, layer::SubscriberExt, util::SubscriberInitExt};
+    let spans = SpanTimes::default();
+    tracing_subscriber::registry()
+        .with(spans.clone().with_filter(
+            tracing_subscriber::filter::Targets::new()
+                .with_target("shukudai", tracing::Level::DEBUG),
+        ))
+        .init();
     let dir = tempfile::tempdir().expect("temp dir");
     let mut settings = Settings::defaults().expect("defaults");
     settings.database.url = format!(
@@ -117,6 +167,7 @@ async fn main() {
         &db,
         &settings,
         &sink,
+        &spans,
         "the 300 weekly digests (~333 items each)",
         big,
         now,
@@ -155,6 +206,7 @@ async fn main() {
         &db,
         &settings,
         &sink,
+        &spans,
         "2,000 typical digests (10 items)",
         rows,
         now,
@@ -168,6 +220,7 @@ async fn send_rate(
     db: &sea_orm::DatabaseConnection,
     settings: &Settings,
     sink: &smtp_sink::SmtpSink,
+    spans: &SpanTimes,
     label: &str,
     rows: Vec<outbox::Model>,
     now: chrono::DateTime<Utc>,
@@ -203,7 +256,13 @@ async fn send_rate(
     let bare4_secs = started.elapsed().as_secs_f64();
     let bare4_rate = mails.len() as f64 / bare4_secs;
     sink.clear();
+    let started = Instant::now();
+    for mail in &mails {
+        build_message(mail).expect("message");
+    }
+    let build_secs = started.elapsed().as_secs_f64();
     let mailer = SmtpMailer::from_settings(&settings.mail).expect("mailer");
+    spans.take();
     let started = Instant::now();
     let report = reminders::send_due(db, &mailer, settings, now)
         .await
@@ -217,7 +276,14 @@ async fn send_rate(
         report.sent,
         sink.received().len()
     );
+    for (name, (time, count)) in spans.take() {
+        println!(
+            "    {name:<14} {:>8.3} s over {count} spans",
+            time.as_secs_f64()
+        );
+    }
     println!("  bare lettre, 4 in flight: {bare4_secs:.3} s = {bare4_rate:.0} mails/s");
+    println!("  (building the lettre messages alone: {build_secs:.3} s)");
     println!(
         "  ratio outbox / bare loop = {:.2}, outbox / bare 4 in flight = {:.2} (target >= 0.8)",
         outbox_rate / bare_rate,

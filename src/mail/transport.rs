@@ -43,7 +43,7 @@ impl SmtpMailer {
 impl Mailer for SmtpMailer {
     fn send<'a>(&'a self, mail: &'a OutgoingMail) -> BoxFuture<'a, Result<Delivery, MailError>> {
         Box::pin(async move {
-            let message = build_message(mail)?;
+            let message = tracing::debug_span!("mail.build").in_scope(|| build_message(mail))?;
             match self.transport.send(message).await {
                 Ok(response) => Ok(Delivery {
                     response: format!(

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, Utc};
 use futures::StreamExt;
+use tracing::Instrument;
 use rand::RngCore;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, ExprTrait,
@@ -295,7 +296,9 @@ pub async fn send_due(
 ) -> Result<SendReport, ReminderError> {
     let mut report = SendReport::default();
     loop {
-        let rows = claim(db, now, BATCH).await?;
+        let rows = claim(db, now, BATCH)
+            .instrument(tracing::debug_span!("outbox.claim"))
+            .await?;
         if rows.is_empty() {
             break;
         }
@@ -308,17 +311,22 @@ pub async fn send_due(
                 })
                 .buffer_unordered(CONCURRENCY)
                 .collect()
+                .instrument(tracing::debug_span!("outbox.send"))
                 .await;
-        let txn = db.begin().await?;
-        for (row, result) in results {
-            match record(&txn, settings, &row, result, now).await? {
-                Outcome::Sent => report.sent += 1,
-                Outcome::Retried => report.retried += 1,
-                Outcome::Failed => report.failed += 1,
-                Outcome::Lost => {}
+        async {
+            let txn = db.begin().await?;
+            for (row, result) in results {
+                match record(&txn, settings, &row, result, now).await? {
+                    Outcome::Sent => report.sent += 1,
+                    Outcome::Retried => report.retried += 1,
+                    Outcome::Failed => report.failed += 1,
+                    Outcome::Lost => {}
+                }
             }
+            txn.commit().await
         }
-        txn.commit().await?;
+        .instrument(tracing::debug_span!("outbox.record"))
+        .await?;
     }
     Ok(report)
 }
