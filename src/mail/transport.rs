@@ -54,11 +54,22 @@ impl Mailer for SmtpMailer {
                 }),
                 Err(error) => Err(MailError::Smtp {
                     permanent: error.is_permanent(),
+                    response: server_reply(&error),
                     message: error.to_string(),
                 }),
             }
         })
     }
+}
+
+/// The server's negative reply as it sent it (`550 5.1.1 no such user`); None
+/// when the failure was not an answer (connection, timeout, TLS).
+fn server_reply(error: &lettre::transport::smtp::Error) -> Option<String> {
+    let code = error.status()?;
+    let text = std::error::Error::source(error)
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    Some(format!("{code} {text}").trim_end().to_owned())
 }
 
 /// Writes each message as `<dir>/<message-id>.eml`, for development.
@@ -133,6 +144,7 @@ impl Mailer for MemoryMailer {
                 return Err(MailError::Smtp {
                     message: "memory mailer set to fail".into(),
                     permanent: false,
+                    response: None,
                 });
             }
             self.sent
