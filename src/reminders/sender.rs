@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    TransactionTrait, sea_query::Expr,
+    TransactionTrait,
+    sea_query::{CaseStatement, Expr},
 };
 use serde::Serialize;
 use tracing::Instrument;
@@ -36,9 +37,8 @@ pub struct SendReport {
     pub failed: usize,
 }
 
-/// The outcome of one row's send.
+/// The outcome of recording one failed send.
 enum Outcome {
-    Sent,
     Retried,
     Failed,
     /// Our lease was lost to another sender, or the row withdrawn, meanwhile;
@@ -46,78 +46,113 @@ enum Outcome {
     Lost,
 }
 
-/// Records the outcome of sending `row` (claimed by us with `row.attempts`).
-async fn record(
+/// The rows among `rows` still ours: claimed with these attempt counts.
+fn ours<'a>(rows: impl IntoIterator<Item = &'a outbox::Model>) -> Condition {
+    rows.into_iter().fold(Condition::any(), |any, row| {
+        any.add(
+            Condition::all()
+                .add(outbox::Column::Id.eq(row.id))
+                .add(outbox::Column::Attempts.eq(row.attempts)),
+        )
+    })
+}
+
+/// Marks a batch's delivered rows sent in one statement, each with its own
+/// SMTP reply (one statement rather than one per row: for small mails the
+/// per-statement cost was a good part of the sender's time). Returns how many
+/// were still ours.
+async fn mark_sent(
+    db: &impl ConnectionTrait,
+    delivered: &[(outbox::Model, Delivery)],
+    now: DateTime<Utc>,
+) -> Result<usize, DbErr> {
+    if delivered.is_empty() {
+        return Ok(0);
+    }
+    let responses = delivered
+        .iter()
+        .fold(CaseStatement::new(), |case, (row, delivery)| {
+            case.case(
+                outbox::Column::Id.eq(row.id),
+                Expr::value(delivery.response.clone()),
+            )
+        });
+    let result = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value(SENT))
+        .col_expr(outbox::Column::SentAt, Expr::value(Some(now)))
+        .col_expr(outbox::Column::SmtpResponse, responses.into())
+        .col_expr(
+            outbox::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        // A row withdrawn while its mail was on the wire did go out: say so.
+        .filter(outbox::Column::Status.is_in([SENDING, SUPERSEDED]))
+        .filter(ours(delivered.iter().map(|(row, _)| row)))
+        .exec(db)
+        .await?;
+    let marked = usize::try_from(result.rows_affected).unwrap_or(usize::MAX);
+    if marked < delivered.len() {
+        tracing::warn!(
+            lost = delivered.len() - marked,
+            "leases lost while sending; those rows are left to their new owner"
+        );
+    }
+    Ok(marked)
+}
+
+/// Records a failed send of `row` (claimed by us with `row.attempts`): `failed`
+/// when permanent or out of attempts, else back in the queue with backoff.
+async fn record_failure(
     db: &impl ConnectionTrait,
     settings: &Settings,
     row: &outbox::Model,
-    result: Result<Delivery, MailError>,
+    error: MailError,
     now: DateTime<Utc>,
 ) -> Result<Outcome, DbErr> {
-    let ours = |statuses: &[&str]| {
-        Condition::all()
-            .add(outbox::Column::Id.eq(row.id))
-            .add(outbox::Column::Status.is_in(statuses.iter().copied()))
-            .add(outbox::Column::Attempts.eq(row.attempts))
-    };
-    let no_lease = Expr::value(Option::<DateTime<Utc>>::None);
-    let (update, outcome) = match result {
-        // A row withdrawn while its mail was on the wire did go out: say so.
-        Ok(delivery) => (
-            outbox::Entity::update_many()
-                .col_expr(outbox::Column::Status, Expr::value(SENT))
-                .col_expr(outbox::Column::SentAt, Expr::value(Some(now)))
+    let max = i32::try_from(settings.reminders.max_attempts).unwrap_or(i32::MAX);
+    let permanent = error.is_permanent();
+    let give_up = permanent || row.attempts >= max;
+    tracing::warn!(
+        outbox_id = row.id,
+        key = row.dedupe_key,
+        attempt = row.attempts,
+        permanent,
+        give_up,
+        %error,
+        "sending a reminder failed"
+    );
+    let mut update = outbox::Entity::update_many()
+        .col_expr(
+            outbox::Column::LastError,
+            Expr::value(Some(error.to_string())),
+        )
+        .col_expr(
+            outbox::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(outbox::Column::Status.eq(SENDING))
+        .filter(ours([row]));
+    if let Some(response) = error.smtp_response() {
+        update = update.col_expr(
+            outbox::Column::SmtpResponse,
+            Expr::value(Some(response.to_owned())),
+        );
+    }
+    let (update, outcome) = if give_up {
+        (
+            update.col_expr(outbox::Column::Status, Expr::value(FAILED)),
+            Outcome::Failed,
+        )
+    } else {
+        (
+            update
+                .col_expr(outbox::Column::Status, Expr::value(PENDING))
                 .col_expr(
-                    outbox::Column::SmtpResponse,
-                    Expr::value(Some(delivery.response)),
-                )
-                .col_expr(outbox::Column::LeaseUntil, no_lease)
-                .filter(ours(&[SENDING, SUPERSEDED])),
-            Outcome::Sent,
-        ),
-        Err(error) => {
-            let max = i32::try_from(settings.reminders.max_attempts).unwrap_or(i32::MAX);
-            let permanent = error.is_permanent();
-            let give_up = permanent || row.attempts >= max;
-            tracing::warn!(
-                outbox_id = row.id,
-                key = row.dedupe_key,
-                attempt = row.attempts,
-                permanent,
-                give_up,
-                %error,
-                "sending a reminder failed"
-            );
-            let mut update = outbox::Entity::update_many()
-                .col_expr(
-                    outbox::Column::LastError,
-                    Expr::value(Some(error.to_string())),
-                )
-                .col_expr(outbox::Column::LeaseUntil, no_lease)
-                .filter(ours(&[SENDING]));
-            if let Some(response) = error.smtp_response() {
-                update = update.col_expr(
-                    outbox::Column::SmtpResponse,
-                    Expr::value(Some(response.to_owned())),
-                );
-            }
-            if give_up {
-                (
-                    update.col_expr(outbox::Column::Status, Expr::value(FAILED)),
-                    Outcome::Failed,
-                )
-            } else {
-                (
-                    update
-                        .col_expr(outbox::Column::Status, Expr::value(PENDING))
-                        .col_expr(
-                            outbox::Column::NextAttemptAt,
-                            Expr::value(now + backoff(row.attempts)),
-                        ),
-                    Outcome::Retried,
-                )
-            }
-        }
+                    outbox::Column::NextAttemptAt,
+                    Expr::value(now + backoff(row.attempts)),
+                ),
+            Outcome::Retried,
+        )
     };
     if update.exec(db).await?.rows_affected == 0 {
         tracing::warn!(
@@ -189,11 +224,19 @@ async fn record_all(
     if results.is_empty() {
         return Ok(());
     }
+    let mut delivered = Vec::with_capacity(results.len());
+    let mut failures = Vec::new();
+    for (row, result) in results {
+        match result {
+            Ok(delivery) => delivered.push((row, delivery)),
+            Err(error) => failures.push((row, error)),
+        }
+    }
     async {
         let txn = db.begin().await?;
-        for (row, result) in results {
-            match record(&txn, settings, &row, result, now).await? {
-                Outcome::Sent => report.sent += 1,
+        report.sent += mark_sent(&txn, &delivered, now).await?;
+        for (row, error) in failures {
+            match record_failure(&txn, settings, &row, error, now).await? {
                 Outcome::Retried => report.retried += 1,
                 Outcome::Failed => report.failed += 1,
                 Outcome::Lost => {}
