@@ -53,13 +53,21 @@ impl Mailer for SmtpMailer {
                     ),
                 }),
                 Err(error) => Err(MailError::Smtp {
-                    permanent: error.is_permanent(),
+                    permanent: error.is_permanent() && !error.status().is_some_and(refuses_us),
                     response: server_reply(&error),
                     message: error.to_string(),
                 }),
             }
         })
     }
+}
+
+/// 5xx answers about our credentials (530 authentication required, 534 mechanism
+/// too weak, 535 credentials invalid, 538 encryption required) refuse every mail
+/// until the configuration is fixed, not this one: retried with backoff like a
+/// temporary failure, so that fixing the password is enough.
+fn refuses_us(code: lettre::transport::smtp::response::Code) -> bool {
+    matches!(u16::from(code), 530 | 534 | 535 | 538)
 }
 
 /// The server's negative reply as it sent it (`550 5.1.1 no such user`); None
@@ -166,5 +174,24 @@ pub struct UnconfiguredMailer;
 impl Mailer for UnconfiguredMailer {
     fn send<'a>(&'a self, _mail: &'a OutgoingMail) -> BoxFuture<'a, Result<Delivery, MailError>> {
         Box::pin(async { Err(MailError::Unconfigured) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use lettre::transport::smtp::response::{Category, Code, Detail, Severity};
+
+    use super::refuses_us;
+
+    fn code(category: Category, detail: Detail) -> Code {
+        Code::new(Severity::PermanentNegativeCompletion, category, detail)
+    }
+
+    #[test]
+    fn credential_refusals_are_not_the_mails_fault() {
+        assert!(refuses_us(code(Category::Unspecified3, Detail::Five)));
+        assert!(refuses_us(code(Category::Unspecified3, Detail::Zero)));
+        assert!(!refuses_us(code(Category::MailSystem, Detail::Zero)), "550");
+        assert!(!refuses_us(code(Category::MailSystem, Detail::Four)), "554");
     }
 }
