@@ -281,7 +281,9 @@ pub async fn send_due(
             Err(error) => {
                 // Keep what went out from being sent again after the lease, if
                 // the database lets us.
-                let _ = record_all(db, settings, unrecorded, now, &mut report).await;
+                if let Err(also) = record_all(db, settings, unrecorded, now, &mut report).await {
+                    tracing::warn!(%also, "recording the last batch failed too");
+                }
                 return Err(error.into());
             }
         };
