@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_initial;
 mod m20261122_050000_task_list_order;
 mod m20261122_060000_one_click_use;
+mod m20261122_070000_outbox_body;
 mod m20261122_080000_change_signal;
 
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_initial::Migration),
             Box::new(m20261122_050000_task_list_order::Migration),
             Box::new(m20261122_060000_one_click_use::Migration),
+            Box::new(m20261122_070000_outbox_body::Migration),
             Box::new(m20261122_080000_change_signal::Migration),
         ]
     }

@@ -1,4 +1,4 @@
-//! sea-orm entities, one per table of the initial migration.
+//! sea-orm entities, one per table.
 pub mod api_token;
 pub mod app_secret;
 pub mod body;
@@ -8,6 +8,7 @@ pub mod department_recipient;
 pub mod meeting;
 pub mod minutes;
 pub mod outbox;
+pub mod outbox_body;
 pub mod scheduler_run;
 pub mod session;
 pub mod task;

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+/// A reminder mail to send, with its delivery state; the bodies are in
+/// [`super::outbox_body`].
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "outbox")]
 pub struct Model {
@@ -11,12 +13,8 @@ pub struct Model {
     pub department_id: Option<i32>,
     pub recipients: Json,
     pub subject: String,
-    #[sea_orm(column_type = "Text")]
-    pub body_text: String,
-    #[sea_orm(column_type = "Text", nullable)]
-    pub body_html: Option<String>,
     pub message_id: String,
-    /// pending, sending, sent or failed.
+    /// pending, sending, sent, failed or superseded.
     pub status: String,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,

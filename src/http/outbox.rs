@@ -30,10 +30,12 @@ pub struct OutboxView {
     pub recipients: Vec<String>,
     pub subject: String,
     pub message_id: String,
+    /// pending, sending, sent, failed or superseded
     pub status: String,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
     pub last_error: Option<String>,
+    /// The SMTP server's last reply: its acceptance, or its rejection.
     pub smtp_response: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
@@ -63,7 +65,8 @@ impl From<outbox::Model> for OutboxView {
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct OutboxQuery {
-    /// pending, sending, sent or failed
+    /// pending, sending, sent, failed or superseded (withdrawn unsent because
+    /// the meeting it announced moved)
     pub status: Option<String>,
     /// at most this many rows, newest first (default 100, max 1000)
     pub limit: Option<u64>,
@@ -78,11 +81,11 @@ pub(super) async fn list(
     ApiQuery(query): ApiQuery<OutboxQuery>,
 ) -> Result<Json<Vec<OutboxView>>, ApiError> {
     if let Some(status) = &query.status
-        && ![queue::PENDING, queue::SENDING, queue::SENT, queue::FAILED].contains(&status.as_str())
+        && !queue::STATUSES.contains(&status.as_str())
     {
         return Err(ApiError::field(
             "status",
-            "must be pending, sending, sent or failed",
+            format!("must be one of {}", queue::STATUSES.join(", ")),
         ));
     }
     let limit = query.limit.unwrap_or(100).clamp(1, 1000);

@@ -43,7 +43,7 @@ impl SmtpMailer {
 impl Mailer for SmtpMailer {
     fn send<'a>(&'a self, mail: &'a OutgoingMail) -> BoxFuture<'a, Result<Delivery, MailError>> {
         Box::pin(async move {
-            let message = build_message(mail)?;
+            let message = tracing::debug_span!("mail.build").in_scope(|| build_message(mail))?;
             match self.transport.send(message).await {
                 Ok(response) => Ok(Delivery {
                     response: format!(
@@ -53,12 +53,31 @@ impl Mailer for SmtpMailer {
                     ),
                 }),
                 Err(error) => Err(MailError::Smtp {
-                    permanent: error.is_permanent(),
+                    permanent: error.is_permanent() && !error.status().is_some_and(refuses_us),
+                    response: server_reply(&error),
                     message: error.to_string(),
                 }),
             }
         })
     }
+}
+
+/// 5xx answers about our credentials (530 authentication required, 534 mechanism
+/// too weak, 535 credentials invalid, 538 encryption required) refuse every mail
+/// until the configuration is fixed, not this one: retried with backoff like a
+/// temporary failure, so that fixing the password is enough.
+fn refuses_us(code: lettre::transport::smtp::response::Code) -> bool {
+    matches!(u16::from(code), 530 | 534 | 535 | 538)
+}
+
+/// The server's negative reply as it sent it (`550 5.1.1 no such user`); None
+/// when the failure was not an answer (connection, timeout, TLS).
+fn server_reply(error: &lettre::transport::smtp::Error) -> Option<String> {
+    let code = error.status()?;
+    let text = std::error::Error::source(error)
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    Some(format!("{code} {text}").trim_end().to_owned())
 }
 
 /// Writes each message as `<dir>/<message-id>.eml`, for development.
@@ -133,6 +152,7 @@ impl Mailer for MemoryMailer {
                 return Err(MailError::Smtp {
                     message: "memory mailer set to fail".into(),
                     permanent: false,
+                    response: None,
                 });
             }
             self.sent
@@ -154,5 +174,24 @@ pub struct UnconfiguredMailer;
 impl Mailer for UnconfiguredMailer {
     fn send<'a>(&'a self, _mail: &'a OutgoingMail) -> BoxFuture<'a, Result<Delivery, MailError>> {
         Box::pin(async { Err(MailError::Unconfigured) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use lettre::transport::smtp::response::{Category, Code, Detail, Severity};
+
+    use super::refuses_us;
+
+    fn code(category: Category, detail: Detail) -> Code {
+        Code::new(Severity::PermanentNegativeCompletion, category, detail)
+    }
+
+    #[test]
+    fn credential_refusals_are_not_the_mails_fault() {
+        assert!(refuses_us(code(Category::Unspecified3, Detail::Five)));
+        assert!(refuses_us(code(Category::Unspecified3, Detail::Zero)));
+        assert!(!refuses_us(code(Category::MailSystem, Detail::Zero)), "550");
+        assert!(!refuses_us(code(Category::MailSystem, Detail::Four)), "554");
     }
 }

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use crate::{
     entities::{body, meeting, minutes},
+    reminders,
     tasks::{self, Actor, FieldIssue, TaskError, TaskFilter, TaskView},
 };
 
@@ -424,7 +425,8 @@ pub async fn schedule(
 }
 
 /// Moves or edits a scheduled meeting; the tasks bound to it follow (and rebind
-/// when another meeting becomes the next one). One transaction.
+/// when another meeting becomes the next one), and its unsent reminders for the
+/// old date are withdrawn. One transaction.
 pub async fn reschedule(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -449,7 +451,7 @@ pub async fn reschedule(
             "a meeting that was held cannot be moved",
         )]));
     }
-    let body_id = found.body_id;
+    let (body_id, old_date) = (found.body_id, found.held_on);
     let mut active = found.into_active_model();
     if let Some(date) = change.held_on {
         active.held_on = Set(date);
@@ -469,6 +471,18 @@ pub async fn reschedule(
     }
     active.updated_at = Set(now);
     let updated = active.update(&txn).await?;
+    if updated.held_on != old_date {
+        let withdrawn = reminders::plan::withdraw_pre_meeting(&txn, id, old_date).await?;
+        if withdrawn > 0 {
+            tracing::info!(
+                meeting = id,
+                %old_date,
+                new_date = %updated.held_on,
+                withdrawn,
+                "reminders for the old date withdrawn"
+            );
+        }
+    }
     tasks::rebind_next_meeting_tasks_in(&txn, actor, body_id, now).await?;
     txn.commit().await?;
     Ok(updated.into())

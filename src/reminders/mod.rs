@@ -8,13 +8,14 @@ pub mod one_click_use;
 pub mod outbox;
 pub mod plan;
 pub mod scheduler;
+pub mod sender;
 
 pub use links::{LinkError, LinkSigner};
-pub use outbox::{SendReport, send_due};
 pub use plan::{
     Mode, PlanReport, PlannedMail, plan_all, plan_escalations, plan_pre_meeting, plan_weekly,
 };
 pub use scheduler::{TickReport, tick};
+pub use sender::{SendReport, send_due};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReminderError {

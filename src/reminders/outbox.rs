@@ -1,38 +1,38 @@
-//! The transactional outbox: inserting rows once (UNIQUE dedupe key), claiming due
-//! rows with a lease, sending them, and recording the outcome with backoff.
-use std::collections::HashSet;
+//! The transactional outbox: inserting rows once (UNIQUE dedupe key) with their
+//! bodies beside them, claiming due rows with a lease, withdrawing rows that no
+//! longer apply, and the secretariat's list and retry. Sending is in
+//! [`super::sender`].
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
-use futures::StreamExt;
 use rand::RngCore;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, ExprTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait, TryInsertResult,
     sea_query::{Expr, LockBehavior, LockType},
 };
-use serde::Serialize;
 
-use super::{ReminderError, plan::PlannedMail};
+use super::plan::PlannedMail;
 use crate::{
     config::Settings,
     db::is_postgres,
-    entities::outbox,
-    mail::{Delivery, MailError, Mailer, OutgoingMail, message_id_domain},
+    entities::{outbox, outbox_body},
+    mail::{OutgoingMail, message_id_domain},
 };
 
 pub const PENDING: &str = "pending";
 pub const SENDING: &str = "sending";
 pub const SENT: &str = "sent";
 pub const FAILED: &str = "failed";
+/// Withdrawn before it went out because what it announced changed (the meeting
+/// moved); never sent nor retried.
+pub const SUPERSEDED: &str = "superseded";
+/// Every status, for filters.
+pub const STATUSES: [&str; 5] = [PENDING, SENDING, SENT, FAILED, SUPERSEDED];
 
 /// How long a claimed row is reserved for its sender; after that it is claimable
 /// again (the sender died between claim and mark).
 pub const LEASE: Duration = Duration::minutes(5);
-/// Rows claimed per round.
-const BATCH: u64 = 32;
-/// Sends in flight at once per sender.
-const CONCURRENCY: usize = 4;
-
 /// Delay before attempt `attempts + 1`: 1 min, 2, 4, … capped at 6 h.
 pub fn backoff(attempts: i32) -> Duration {
     let exponent = u32::try_from(attempts.saturating_sub(1).clamp(0, 16)).unwrap_or(0);
@@ -64,8 +64,9 @@ pub fn new_message_id(settings: &Settings) -> String {
     )
 }
 
-/// Inserts a pending row unless one with the same dedupe key exists; true when
-/// this call inserted it.
+/// Inserts a pending row and its bodies unless a row with the same dedupe key
+/// exists (then nothing is written); true when this call inserted it. Run it in
+/// the planner's transaction so that row and bodies commit together.
 pub async fn insert(
     db: &impl ConnectionTrait,
     settings: &Settings,
@@ -78,8 +79,6 @@ pub async fn insert(
         department_id: Set(mail.department_id),
         recipients: Set(serde_json::json!(mail.recipients)),
         subject: Set(mail.subject.clone()),
-        body_text: Set(mail.text.clone()),
-        body_html: Set(Some(mail.html.clone())),
         message_id: Set(new_message_id(settings)),
         status: Set(PENDING.to_owned()),
         attempts: Set(0),
@@ -91,21 +90,21 @@ pub async fn insert(
         sent_at: Set(None),
         ..Default::default()
     };
-    let result = outbox::Entity::insert(row)
+    let TryInsertResult::Inserted(inserted) = outbox::Entity::insert(row)
         .on_conflict_do_nothing_on([outbox::Column::DedupeKey])
-        .exec_without_returning(db)
-        .await?;
-    Ok(matches!(result, sea_orm::TryInsertResult::Inserted(n) if n > 0))
-}
-
-/// What one `send_due` call did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct SendReport {
-    pub sent: usize,
-    /// Failed this time, rescheduled with backoff.
-    pub retried: usize,
-    /// Failed for the last allowed time: now `failed`.
-    pub failed: usize,
+        .exec(db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    outbox_body::Entity::insert(outbox_body::ActiveModel {
+        outbox_id: Set(inserted.last_insert_id),
+        body_text: Set(mail.text.clone()),
+        body_html: Set(Some(mail.html.clone())),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(true)
 }
 
 fn claimable(now: DateTime<Utc>) -> Condition {
@@ -187,140 +186,54 @@ pub fn recipients(row: &outbox::Model) -> Vec<String> {
         .unwrap_or_default()
 }
 
-pub fn outgoing(settings: &Settings, row: &outbox::Model) -> OutgoingMail {
-    let to = recipients(row);
+/// The bodies of `rows`, by outbox id: one query for a claimed batch.
+pub async fn bodies(
+    db: &impl ConnectionTrait,
+    rows: &[outbox::Model],
+) -> Result<HashMap<i32, outbox_body::Model>, DbErr> {
+    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    Ok(outbox_body::Entity::find()
+        .filter(outbox_body::Column::OutboxId.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| (b.outbox_id, b))
+        .collect())
+}
+
+/// The mail of `row`; takes the bodies over rather than copying them.
+pub fn outgoing(
+    settings: &Settings,
+    row: &outbox::Model,
+    body: outbox_body::Model,
+) -> OutgoingMail {
     OutgoingMail {
         from: settings.mail.from.clone(),
-        to,
+        to: recipients(row),
         subject: row.subject.clone(),
-        text: row.body_text.clone(),
-        html: row.body_html.clone(),
+        text: body.body_text,
+        html: body.body_html,
         message_id: row.message_id.clone(),
     }
 }
 
-/// The outcome of one row's send.
-enum Outcome {
-    Sent,
-    Retried,
-    Failed,
-    /// Our lease was lost to another sender meanwhile; nothing recorded.
-    Lost,
-}
-
-/// Records the outcome of sending `row` (claimed by us with `row.attempts`).
-async fn record(
-    db: &impl ConnectionTrait,
-    settings: &Settings,
-    row: &outbox::Model,
-    result: Result<Delivery, MailError>,
-    now: DateTime<Utc>,
-) -> Result<Outcome, DbErr> {
-    let ours = Condition::all()
-        .add(outbox::Column::Id.eq(row.id))
-        .add(outbox::Column::Status.eq(SENDING))
-        .add(outbox::Column::Attempts.eq(row.attempts));
-    let (update, outcome) = match result {
-        Ok(delivery) => (
-            outbox::Entity::update_many()
-                .col_expr(outbox::Column::Status, Expr::value(SENT))
-                .col_expr(outbox::Column::SentAt, Expr::value(Some(now)))
-                .col_expr(
-                    outbox::Column::SmtpResponse,
-                    Expr::value(Some(delivery.response)),
-                )
-                .col_expr(
-                    outbox::Column::LeaseUntil,
-                    Expr::value(Option::<DateTime<Utc>>::None),
-                ),
-            Outcome::Sent,
-        ),
-        Err(error) => {
-            let max = i32::try_from(settings.reminders.max_attempts).unwrap_or(i32::MAX);
-            let give_up = row.attempts >= max;
-            tracing::warn!(
-                outbox_id = row.id,
-                key = row.dedupe_key,
-                attempt = row.attempts,
-                give_up,
-                %error,
-                "sending a reminder failed"
-            );
-            let update = outbox::Entity::update_many()
-                .col_expr(
-                    outbox::Column::LastError,
-                    Expr::value(Some(error.to_string())),
-                )
-                .col_expr(
-                    outbox::Column::LeaseUntil,
-                    Expr::value(Option::<DateTime<Utc>>::None),
-                );
-            if give_up {
-                (
-                    update.col_expr(outbox::Column::Status, Expr::value(FAILED)),
-                    Outcome::Failed,
-                )
-            } else {
-                (
-                    update
-                        .col_expr(outbox::Column::Status, Expr::value(PENDING))
-                        .col_expr(
-                            outbox::Column::NextAttemptAt,
-                            Expr::value(now + backoff(row.attempts)),
-                        ),
-                    Outcome::Retried,
-                )
-            }
-        }
-    };
-    let result = update.filter(ours).exec(db).await?;
-    if result.rows_affected == 0 {
-        tracing::warn!(
-            outbox_id = row.id,
-            "lease lost while sending; left to its new owner"
-        );
-        return Ok(Outcome::Lost);
-    }
-    Ok(outcome)
-}
-
-/// Claims and sends every row due at `now`, a batch at a time (sends in parallel,
-/// outcomes recorded in one transaction per batch); failures are rescheduled with
-/// exponential backoff, and after `reminders.max_attempts` marked `failed`.
-pub async fn send_due(
-    db: &DatabaseConnection,
-    mailer: &dyn Mailer,
-    settings: &Settings,
-    now: DateTime<Utc>,
-) -> Result<SendReport, ReminderError> {
-    let mut report = SendReport::default();
-    loop {
-        let rows = claim(db, now, BATCH).await?;
-        if rows.is_empty() {
-            break;
-        }
-        let results: Vec<(outbox::Model, Result<Delivery, MailError>)> =
-            futures::stream::iter(rows)
-                .map(|row| async move {
-                    let mail = outgoing(settings, &row);
-                    let result = mailer.send(&mail).await;
-                    (row, result)
-                })
-                .buffer_unordered(CONCURRENCY)
-                .collect()
-                .await;
-        let txn = db.begin().await?;
-        for (row, result) in results {
-            match record(&txn, settings, &row, result, now).await? {
-                Outcome::Sent => report.sent += 1,
-                Outcome::Retried => report.retried += 1,
-                Outcome::Failed => report.failed += 1,
-                Outcome::Lost => {}
-            }
-        }
-        txn.commit().await?;
-    }
-    Ok(report)
+/// Withdraws the rows whose dedupe key starts with `prefix` that have not gone
+/// out: pending or retrying, failed (so a retry on demand cannot send them), or
+/// claimed right now (the sender then records a failure as nothing and a
+/// success as sent, which is what happened). Sent rows stay as they are. Their
+/// keys stay taken, so the planner does not queue them again. Returns how many.
+pub async fn supersede(db: &impl ConnectionTrait, prefix: &str) -> Result<u64, DbErr> {
+    let result = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value(SUPERSEDED))
+        .col_expr(
+            outbox::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(outbox::Column::DedupeKey.starts_with(prefix))
+        .filter(outbox::Column::Status.is_in([PENDING, SENDING, FAILED]))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -531,6 +531,23 @@ async fn plan_daily(
     Ok(report)
 }
 
+/// The start of the dedupe key of every pre-meeting mail for meeting
+/// `meeting_id` held on `held_on`.
+pub fn pre_meeting_prefix(meeting_id: i32, held_on: NaiveDate) -> String {
+    format!("premeeting:meeting:{meeting_id}:{held_on}:")
+}
+
+/// The meeting `meeting_id` moved away from `old_date`: its pre-meeting mails
+/// for that date that have not gone out are withdrawn (see
+/// [`outbox::supersede`]). Call it in the transaction that moves the meeting.
+pub async fn withdraw_pre_meeting(
+    db: &impl ConnectionTrait,
+    meeting_id: i32,
+    old_date: NaiveDate,
+) -> Result<u64, sea_orm::DbErr> {
+    outbox::supersede(db, &pre_meeting_prefix(meeting_id, old_date)).await
+}
+
 /// The threshold (days before) a meeting `days_until` away falls under: the
 /// smallest configured value at or above it.
 pub fn pre_meeting_threshold(days: &[u32], days_until: i64) -> Option<u32> {
@@ -554,12 +571,18 @@ pub async fn compose_pre_meeting(
         return Ok(PlanReport::default());
     };
     let horizon = today + Duration::days(i64::from(max_days));
+    // PostgreSQL: a meeting being moved withdraws the rows of its old date in
+    // its own transaction; sharing the meeting rows until this transaction
+    // commits keeps us from queuing old-date rows just after that. (SQLite has
+    // no row locks; its single writer fails a planner that read the old date at
+    // its first insert instead.)
     let meetings = meeting::Entity::find()
         .filter(meeting::Column::Status.eq("scheduled"))
         .filter(meeting::Column::HeldOn.gt(today))
         .filter(meeting::Column::HeldOn.lte(horizon))
         .order_by_asc(meeting::Column::HeldOn)
         .order_by_asc(meeting::Column::Id)
+        .lock_shared()
         .all(db)
         .await?;
     let mut report = PlanReport::default();
@@ -583,7 +606,7 @@ pub async fn compose_pre_meeting(
         else {
             continue;
         };
-        let prefix = format!("premeeting:meeting:{}:{}:d{threshold}", m.id, m.held_on);
+        let prefix = format!("{}d{threshold}", pre_meeting_prefix(m.id, m.held_on));
         let due: Vec<&OpenTask> = tasks
             .iter()
             .filter(|t| {

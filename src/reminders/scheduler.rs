@@ -10,8 +10,8 @@ use tokio::sync::watch;
 
 use super::{
     ReminderError,
-    outbox::{SendReport, send_due},
     plan::{Mode, PlanReport, plan_escalations_with, plan_pre_meeting_with, plan_weekly_with},
+    sender::{SendReport, send_due},
 };
 use crate::{clock::Clock, config::Settings, mail::Mailer};
 

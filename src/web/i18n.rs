@@ -164,6 +164,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("outbox.sending", "送信中", "Sending"),
     ("outbox.sent", "送信済み", "Sent"),
     ("outbox.failed", "送信失敗", "Failed"),
+    (
+        "outbox.superseded",
+        "会議日程の変更により取り消し",
+        "Withdrawn: the meeting was moved",
+    ),
     ("outbox.subject", "件名", "Subject"),
     ("outbox.recipients", "宛先", "Recipients"),
     ("outbox.attempts", "試行回数", "Attempts"),

@@ -1,5 +1,5 @@
-//! The reminder outbox (secretariat): what was queued, sent or failed, and a
-//! retry button for a failed mail.
+//! The reminder outbox (secretariat): what was queued, sent, failed or withdrawn,
+//! and a retry button for a failed mail.
 use axum::{
     Router,
     extract::{Path, Query, State},
@@ -70,9 +70,9 @@ async fn show(
     SecretariatPage(page): SecretariatPage,
     Query(query): Query<StatusQuery>,
 ) -> Result<Html<String>, PageError> {
-    let status = query.status.filter(|s| {
-        [queue::PENDING, queue::SENDING, queue::SENT, queue::FAILED].contains(&s.as_str())
-    });
+    let status = query
+        .status
+        .filter(|s| queue::STATUSES.contains(&s.as_str()));
     let rows: Vec<OutboxRow> = queue::list(&state.db, status.as_deref(), 200)
         .await?
         .into_iter()

@@ -7,6 +7,7 @@ mod health;
 mod import;
 mod migrations;
 mod one_click;
+mod outbox;
 mod read_cache;
 mod reminders;
 mod reminders_cli;

@@ -1,15 +1,17 @@
 //! An in-process SMTP server on a loopback port for the tests: speaks EHLO/HELO,
 //! MAIL, RCPT, DATA, RSET, NOOP and QUIT, and keeps every accepted message raw.
-//! It can answer 4xx to every transaction ("SMTP down"), and be stopped and
-//! started again on the same port.
+//! It can answer 4xx to every transaction ("SMTP down"), answer a chosen reply
+//! (e.g. `550 5.1.1 no such user`) to RCPT TO for a chosen address, and be
+//! stopped and started again on the same port.
 use std::{
+    collections::HashMap,
     net::SocketAddr,
     sync::{Arc, Mutex},
 };
 
 use tokio::{
-    io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
-    net::{TcpListener, TcpStream},
+    io::{AsyncBufReadExt, AsyncRead, AsyncWriteExt, BufReader, ReadBuf},
+    net::{TcpListener, TcpStream, tcp::OwnedReadHalf},
     task::JoinHandle,
 };
 
@@ -25,6 +27,8 @@ pub struct Received {
 struct Shared {
     received: Mutex<Vec<Received>>,
     down: Mutex<bool>,
+    /// Address → the reply its RCPT TO gets instead of `250`.
+    rejections: Mutex<HashMap<String, String>>,
 }
 
 pub struct SmtpSink {
@@ -62,6 +66,23 @@ impl SmtpSink {
     /// While down, every MAIL FROM is answered `451` (and new connections `421`).
     pub fn set_down(&self, down: bool) {
         *self.shared.down.lock().expect("lock") = down;
+    }
+
+    /// From now on, `RCPT TO:<address>` is answered `reply` (a full SMTP reply
+    /// line without CRLF, e.g. `550 5.1.1 no such user`).
+    #[allow(dead_code)]
+    pub fn reject_recipient(&self, address: &str, reply: &str) {
+        self.shared
+            .rejections
+            .lock()
+            .expect("lock")
+            .insert(address.to_owned(), reply.to_owned());
+    }
+
+    /// Accepts every recipient again.
+    #[allow(dead_code)]
+    pub fn accept_all_recipients(&self) {
+        self.shared.rejections.lock().expect("lock").clear();
     }
 
     /// Closes the listener and every open connection.
@@ -113,9 +134,32 @@ async fn session(stream: TcpStream, shared: Arc<Shared>) {
     let _ = session_inner(stream, shared).await;
 }
 
+/// The read half, acknowledging every read at once. Otherwise the kernel delays
+/// the ACK of a message's last segment (40 ms on Linux), and the client's Nagle
+/// holds the final `.` until then: a fixed wait per message that throttles a
+/// one-at-a-time sender far more than a concurrent one, whatever either does.
+struct QuickAck(OwnedReadHalf);
+
+impl AsyncRead for QuickAck {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let poll = std::pin::Pin::new(&mut self.0).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            // Re-armed after each read: the kernel leaves quick-ACK mode on its own.
+            #[cfg(target_os = "linux")]
+            let _ = socket2::SockRef::from(self.0.as_ref()).set_tcp_quickack(true);
+        }
+        poll
+    }
+}
+
 async fn session_inner(stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
-    let mut reader = BufReader::new(read);
+    let mut reader = BufReader::with_capacity(64 * 1024, QuickAck(read));
     if *shared.down.lock().expect("lock") {
         write
             .write_all(b"421 4.3.2 sink down, try later\r\n")
@@ -150,16 +194,26 @@ async fn session_inner(stream: TcpStream, shared: Arc<Shared>) -> std::io::Resul
             rcpt_to.clear();
             write.write_all(b"250 2.1.0 OK\r\n").await?;
         } else if upper.starts_with("RCPT TO:") {
-            rcpt_to.push(
-                command[8..]
-                    .trim()
-                    .trim_start_matches('<')
-                    .split('>')
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned(),
-            );
-            write.write_all(b"250 2.1.5 OK\r\n").await?;
+            let address = command[8..]
+                .trim()
+                .trim_start_matches('<')
+                .split('>')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            let rejection = shared
+                .rejections
+                .lock()
+                .expect("lock")
+                .get(&address)
+                .cloned();
+            match rejection {
+                Some(reply) => write.write_all(format!("{reply}\r\n").as_bytes()).await?,
+                None => {
+                    rcpt_to.push(address);
+                    write.write_all(b"250 2.1.5 OK\r\n").await?;
+                }
+            }
         } else if upper == "DATA" {
             write.write_all(b"354 end with <CRLF>.<CRLF>\r\n").await?;
             let mut data = Vec::new();

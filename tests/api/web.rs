@@ -22,7 +22,7 @@ fn csrf_in(html: &str) -> String {
     html[start..].split('"').next().expect("value").to_owned()
 }
 
-async fn sign_in(app: &TestApp, login: &str) -> Client {
+pub async fn sign_in(app: &TestApp, login: &str) -> Client {
     let client = browser();
     let form = client
         .get(app.url("/login"))
