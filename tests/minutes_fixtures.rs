@@ -544,7 +544,13 @@ fn summary_bullets_with_two_requests_in_one_turn() {
         "「また、」 starts a separate request: {schools:?}"
     );
     assert_eq!(schools.owner.as_deref(), Some("教育委員会事務局"));
-    assert_eq!(item(&a, "６月末までに").due.date, date(2019, 6, 30));
+    let ledger = item(&a, "６月末までに");
+    assert_eq!(ledger.due.date, date(2019, 6, 30));
+    assert_eq!(
+        ledger.owner.as_deref(),
+        Some("税務課"),
+        "税務課長 accepts in the next bullet (「了解した。」)"
+    );
     no_item(&a, "既に対応済みである");
     no_item(&a, "実施する予定である");
     insta::assert_json_snapshot!("youshi_bullets_two_requests", a);

@@ -423,7 +423,7 @@ pub(crate) fn score(sentence: &str, has_due: bool) -> Option<Hit> {
 /// A turn that accepts the previous request (「承知しました」「わかりました」).
 static ACCEPT: LazyLock<Re> = LazyLock::new(|| {
     Re::new(
-        r"^\s*(?:はい[、。,]?\s*)?(?:承知(?:しました|いたしました|致しました)|わかりました|分かりました|了解(?:しました|いたしました|です)|かしこまりました|対応します|対応いたします|やります|検討します|検討いたします)",
+        r"^\s*(?:はい[、。,]?\s*)?(?:承知(?:しました|いたしました|致しました|した)|わかりました|分かりました|了解(?:しました|いたしました|です|した)|かしこまりました|対応します|対応いたします|やります|検討します|検討いたします|(?:対応|検討)する(?:。|$))",
     )
 });
 
@@ -479,6 +479,10 @@ mod tests {
         assert_eq!(kind("報告書は来週までに各部で出すこと。"), Some(Request));
         assert_eq!(kind("利用者アンケートでも要望が多いということ。"), None);
         assert_eq!(kind("庁内にも同様の課題があること。"), None);
+        assert!(accepts("了解した。"));
+        assert!(accepts("承知した。"));
+        assert!(accepts("はい、検討する。"));
+        assert!(!accepts("検討することが必要だ。"));
         assert_eq!(
             score("来週までに資料をご確認ください。", true).map(|h| h.kind),
             Some(Request)
