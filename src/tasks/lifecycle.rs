@@ -60,6 +60,22 @@ fn require_status(
     }
 }
 
+/// Keeps a validation failure in `issues`, so that one answer lists every problem
+/// of the input; any other error ends the step.
+fn gather<T>(
+    result: Result<T, TaskError>,
+    issues: &mut Vec<FieldIssue>,
+) -> Result<Option<T>, TaskError> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(TaskError::Invalid(found)) => {
+            issues.extend(found);
+            Ok(None)
+        }
+        Err(other) => Err(other),
+    }
+}
+
 fn required_text(field: &str, text: &str) -> Result<String, TaskError> {
     let text = text.trim();
     if !super::storable(text) {
@@ -162,20 +178,21 @@ async fn confirm_in<C: ConnectionTrait>(
     let mut after = before.clone();
     let mut issues = Vec::new();
 
-    if let Some(summary) = input.summary.as_deref() {
-        match required_text(&format!("{prefix}summary"), summary) {
-            Ok(summary) => after.summary = summary,
-            Err(TaskError::Invalid(found)) => issues.extend(found),
-            Err(other) => return Err(other),
-        }
+    if let Some(summary) = input.summary.as_deref()
+        && let Some(summary) = gather(
+            required_text(&format!("{prefix}summary"), summary),
+            &mut issues,
+        )?
+    {
+        after.summary = summary;
     }
     let owner_field = format!("{prefix}owner");
     match input.owner.as_deref() {
-        Some(name) => match owner::require(conn, &owner_field, name).await {
-            Ok(d) => after.owner_department_id = Some(d.id),
-            Err(TaskError::Invalid(found)) => issues.extend(found),
-            Err(other) => return Err(other),
-        },
+        Some(name) => {
+            if let Some(d) = gather(owner::require(conn, &owner_field, name).await, &mut issues)? {
+                after.owner_department_id = Some(d.id);
+            }
+        }
         None if after.owner_department_id.is_some() => {}
         None => {
             if let Some(name) = after.suggested_owner.as_deref() {
@@ -432,19 +449,15 @@ pub async fn edit(
     require_status(&before, &[TaskStatus::Draft, TaskStatus::Open], "edited")?;
     let mut after = before.clone();
     let mut issues = Vec::new();
-    if let Some(summary) = input.summary.as_deref() {
-        match required_text("summary", summary) {
-            Ok(summary) => after.summary = summary,
-            Err(TaskError::Invalid(found)) => issues.extend(found),
-            Err(other) => return Err(other),
-        }
+    if let Some(summary) = input.summary.as_deref()
+        && let Some(summary) = gather(required_text("summary", summary), &mut issues)?
+    {
+        after.summary = summary;
     }
-    if let Some(name) = input.owner.as_deref() {
-        match owner::require(&txn, "owner", name).await {
-            Ok(d) => after.owner_department_id = Some(d.id),
-            Err(TaskError::Invalid(found)) => issues.extend(found),
-            Err(other) => return Err(other),
-        }
+    if let Some(name) = input.owner.as_deref()
+        && let Some(d) = gather(owner::require(&txn, "owner", name).await, &mut issues)?
+    {
+        after.owner_department_id = Some(d.id);
     }
     match input.due.choice("") {
         Err(issue) => issues.push(issue),
