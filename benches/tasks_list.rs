@@ -13,13 +13,13 @@ use axum::{Router, http::header, routing::get};
 use chrono::{NaiveDate, TimeZone, Utc};
 use sea_orm::{EntityTrait, Set, TransactionTrait};
 use shukudai::{
+    app::{AppState, Application},
     auth::{NewUser, UserStore},
     clock::ManualClock,
     config::Settings,
     db,
     domain::{DepartmentName, Login, Password, Role},
     entities::{body, department, meeting, task, task_evidence},
-    http::{AppState, Application},
 };
 
 const TASKS: i32 = 100_000;

@@ -1,5 +1,6 @@
 //! shukudai: turns the requests in meeting minutes into tracked tasks (宿題) with an
 //! owner department and a due date, and reminds the departments until they are done.
+pub mod app;
 pub mod auth;
 pub mod cache;
 pub mod cli;
@@ -15,5 +16,6 @@ pub mod mail;
 pub mod meetings;
 pub mod minutes;
 pub mod reminders;
+pub mod state;
 pub mod tasks;
 pub mod web;

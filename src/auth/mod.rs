@@ -1,6 +1,7 @@
-//! Accounts: password hashing, API tokens and sessions. The HTTP side (cookie,
-//! bearer header, role extractors) is in `http::auth`.
+//! Accounts: password hashing, API tokens and sessions, and resolving who makes a
+//! request ([`session`]), shared by both front ends.
 mod credentials;
+pub mod session;
 mod store;
 
 pub use credentials::{hash_password, hash_token, new_token, verify_password};

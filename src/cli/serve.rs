@@ -3,10 +3,11 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use crate::{
+    app::{AppState, Application, shutdown_signal},
+    auth::UserStore,
     clock::SystemClock,
     config::Settings,
     db,
-    http::{AppState, Application, shutdown_signal},
 };
 
 pub async fn migrate(settings: Settings) -> anyhow::Result<()> {
@@ -31,7 +32,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
             scheduler_stopped,
         ))
     });
-    if state.users().count().await? == 0 {
+    if UserStore::new(state.db.clone()).count().await? == 0 {
         tracing::warn!(
             "no users yet: create the first administrator with \
              `echo 'a-long-password' | shukudai user add --login admin --name 管理者 --email admin@example.jp --role admin`"

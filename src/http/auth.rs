@@ -1,25 +1,25 @@
-//! Who is asking, and may they: the session cookie or bearer token becomes an
-//! [`AuthenticatedUser`], and the role extractors ([`CurrentUser`], [`Secretariat`],
+//! Who is asking, and may they: [`session::identify`] turns the bearer token or
+//! session cookie into an [`AuthenticatedUser`], and the role extractors ([`CurrentUser`], [`Secretariat`],
 //! [`Admin`]) are the one place where roles are enforced for a route.
 use axum::{
     Json, Router,
     extract::{FromRequestParts, State},
-    http::{StatusCode, header, request::Parts},
+    http::{StatusCode, request::Parts},
     response::IntoResponse,
     routing::{get, post},
 };
-use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use chrono::Duration;
+use axum_extra::extract::cookie::CookieJar;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{ApiError, ApiJson, AppState};
 use crate::{
-    auth::{AuthenticatedUser, hash_token},
+    auth::{
+        AuthenticatedUser,
+        session::{self, IdentifyError},
+    },
     domain::Role,
 };
-
-pub const SESSION_COOKIE: &str = "shukudai_session";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -46,7 +46,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         if let Some(user) = parts.extensions.get::<AuthenticatedUser>() {
             return Ok(Self(user.clone()));
         }
-        let user = authenticate(parts, state)
+        let user = session::identify(state, &parts.method, &parts.headers)
             .await?
             .ok_or(ApiError::Unauthorized)?;
         parts.extensions.insert(user.clone());
@@ -80,50 +80,15 @@ impl FromRequestParts<AppState> for Admin {
     }
 }
 
-async fn authenticate(
-    parts: &Parts,
-    state: &AppState,
-) -> Result<Option<AuthenticatedUser>, ApiError> {
-    let users = state.users();
-    if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .ok_or_else(|| {
-                ApiError::BadRequest("the Authorization header must be `Bearer TOKEN`".into())
-            })?;
-        let cached = state
-            .cache
-            .principal(hash_token(token), || users.user_for_api_token(token))
-            .await?;
-        return Ok(cached);
-    }
-    let jar = CookieJar::from_headers(&parts.headers);
-    let Some(cookie) = jar.get(SESSION_COOKIE) else {
-        return Ok(None);
-    };
-    let user = users
-        .user_for_session(cookie.value(), state.clock.now())
-        .await?;
-    // A browser sends the cookie on its own; a change made with it must also carry
-    // the session's CSRF token, which another site cannot read.
-    if let Some(user) = &user
-        && !parts.method.is_safe()
-    {
-        let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-        if sent.is_none() || sent != user.csrf_token.as_deref() {
-            return Err(ApiError::forbidden(format!(
-                "a change with a session cookie needs the {CSRF_HEADER} header from the login answer"
-            )));
+impl From<IdentifyError> for ApiError {
+    fn from(error: IdentifyError) -> Self {
+        match error {
+            IdentifyError::MalformedAuthorization => ApiError::BadRequest(error.to_string()),
+            IdentifyError::MissingCsrf => ApiError::forbidden(error.to_string()),
+            IdentifyError::Db(e) => e.into(),
         }
     }
-    Ok(user)
 }
-
-/// The header that carries the session's CSRF token on cookie-authenticated changes.
-pub const CSRF_HEADER: &str = "x-csrf-token";
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -165,37 +130,13 @@ pub(super) async fn login(
     jar: CookieJar,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let users = state.users();
-    let user_id = users
-        .verify_login(request.login.trim(), &request.password)
+    let signed_in = session::sign_in(&state, &request.login, &request.password)
         .await?
         .ok_or(ApiError::Unauthorized)?;
-    let lifetime = Duration::hours(i64::from(state.settings.server.session_hours));
-    let token = users
-        .start_session(user_id, state.clock.now(), lifetime)
-        .await?;
-    let user = users
-        .user_for_session(&token, state.clock.now())
-        .await?
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("new session not found")))?;
     Ok((
-        jar.add(session_cookie(&state, token, lifetime)),
-        Json(UserView::from(user)),
+        jar.add(signed_in.cookie),
+        Json(UserView::from(signed_in.user)),
     ))
-}
-
-pub fn session_cookie(state: &AppState, token: String, lifetime: Duration) -> Cookie<'static> {
-    Cookie::build((SESSION_COOKIE, token))
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(state.settings.server.secure_cookies)
-        .path("/")
-        .max_age(time_duration(lifetime))
-        .build()
-}
-
-fn time_duration(lifetime: Duration) -> cookie::time::Duration {
-    cookie::time::Duration::seconds(lifetime.num_seconds())
 }
 
 /// Ends the session and clears the cookie.
@@ -204,11 +145,8 @@ pub(super) async fn logout(
     State(state): State<AppState>,
     jar: CookieJar,
 ) -> Result<impl IntoResponse, ApiError> {
-    if let Some(cookie) = jar.get(SESSION_COOKIE) {
-        state.users().end_session(cookie.value()).await?;
-    }
     Ok((
-        jar.remove(Cookie::build(SESSION_COOKIE).path("/")),
+        session::sign_out(&state, jar).await?,
         StatusCode::NO_CONTENT,
     ))
 }

@@ -6,7 +6,7 @@ use super::{
     ApiError, ApiJson, AppState, FieldError,
     auth::{Admin, CurrentUser},
 };
-use crate::departments::{DepartmentError, DepartmentView, NewDepartment};
+use crate::departments::{DepartmentError, DepartmentView, Departments, NewDepartment};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/departments", get(list).post(create))
@@ -19,7 +19,7 @@ pub(super) async fn list(
     State(state): State<AppState>,
     _user: CurrentUser,
 ) -> Result<Json<Vec<DepartmentView>>, ApiError> {
-    Ok(Json(state.departments().list().await?))
+    Ok(Json(Departments::new(state.db.clone()).list().await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -49,13 +49,12 @@ pub(super) async fn create(
         &request.emails,
     )
     .map_err(department_error)?;
-    let created = state
-        .departments()
+    let departments = Departments::new(state.db.clone());
+    let created = departments
         .add(new, state.clock.now())
         .await
         .map_err(department_error)?;
-    let view = state
-        .departments()
+    let view = departments
         .list()
         .await?
         .into_iter()

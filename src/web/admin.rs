@@ -15,10 +15,10 @@ use super::{
     templates,
 };
 use crate::{
-    auth::{AccountError, NewUser},
-    departments::{DepartmentError, NewDepartment},
+    auth::{AccountError, NewUser, UserStore},
+    departments::{DepartmentError, Departments, NewDepartment},
     domain::{DepartmentName, Login, Password, Role},
-    http::AppState,
+    state::AppState,
 };
 
 pub fn router() -> Router<AppState> {
@@ -36,8 +36,8 @@ async fn show(
 }
 
 async fn render(state: &AppState, page: &Page, error: Option<String>) -> Result<String, PageError> {
-    let departments = state.departments().list().await?;
-    let users = state.users().list().await?;
+    let departments = Departments::new(state.db.clone()).list().await?;
+    let users = UserStore::new(state.db.clone()).list().await?;
     templates::render(
         "admin.html",
         page.context(
@@ -84,7 +84,11 @@ async fn add_department(
         &split_list(&form.aliases),
         &split_list(&form.emails),
     ) {
-        Ok(new) => state.departments().add(new, state.clock.now()).await,
+        Ok(new) => {
+            Departments::new(state.db.clone())
+                .add(new, state.clock.now())
+                .await
+        }
         Err(error) => Err(error),
     };
     match added {
@@ -138,7 +142,10 @@ async fn add_user(
         Ok(new) => new,
         Err(message) => return rejected(&state, &page, message).await,
     };
-    match state.users().create(new, state.clock.now()).await {
+    match UserStore::new(state.db.clone())
+        .create(new, state.clock.now())
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/admin").into_response()),
         Err(AccountError::Db(error)) => Err(error.into()),
         Err(error) => rejected(&state, &page, error.to_string()).await,

@@ -14,8 +14,9 @@ use super::{PageError, session::Page, templates};
 use crate::{
     domain::TaskStatus,
     entities::{department, task},
-    http::AppState,
-    meetings, tasks,
+    meetings,
+    state::AppState,
+    tasks,
 };
 
 pub fn router() -> Router<AppState> {

@@ -12,8 +12,8 @@ use serde::Serialize;
 
 use super::{PageError, session::SecretariatPage, templates};
 use crate::{
-    http::AppState,
     import::{ImportOutcome, Importer},
+    state::AppState,
     tasks::Actor,
 };
 

@@ -5,7 +5,6 @@ use axum::{
     routing::{get, post},
 };
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use chrono::Duration;
 use minijinja::context;
 use serde::Deserialize;
 
@@ -16,11 +15,8 @@ use super::{
     templates,
 };
 use crate::{
-    auth::new_token,
-    http::{
-        AppState,
-        auth::{SESSION_COOKIE, session_cookie},
-    },
+    auth::{new_token, session},
+    state::AppState,
 };
 
 const LOGIN_CSRF_COOKIE: &str = "shukudai_login_csrf";
@@ -95,21 +91,13 @@ async fn login(
         return Err(PageError::Csrf);
     }
     let next = safe_next(form.next.as_deref());
-    let users = state.users();
-    let Some(user_id) = users
-        .verify_login(form.login.trim(), &form.password)
-        .await?
-    else {
+    let Some(signed_in) = session::sign_in(&state, &form.login, &form.password).await? else {
         let (jar, html) = render_login(jar, &next, true)?;
         return Ok((axum::http::StatusCode::UNAUTHORIZED, jar, html).into_response());
     };
-    let lifetime = Duration::hours(i64::from(state.settings.server.session_hours));
-    let token = users
-        .start_session(user_id, state.clock.now(), lifetime)
-        .await?;
     let jar = jar
         .remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/login"))
-        .add(session_cookie(&state, token, lifetime));
+        .add(signed_in.cookie);
     Ok((jar, Redirect::to(&next)).into_response())
 }
 
@@ -121,11 +109,8 @@ async fn logout(
     jar: CookieJar,
     CsrfForm(_, NoFields {}): CsrfForm<NoFields>,
 ) -> Result<impl IntoResponse, PageError> {
-    if let Some(cookie) = jar.get(SESSION_COOKIE) {
-        state.users().end_session(cookie.value()).await?;
-    }
     Ok((
-        jar.remove(Cookie::build(SESSION_COOKIE).path("/")),
+        session::sign_out(&state, jar).await?,
         Redirect::to("/login"),
     ))
 }

@@ -20,10 +20,11 @@ use super::{
     templates,
 };
 use crate::{
+    departments::Departments,
     domain::{DueKind, TaskStatus},
     entities::{body, task},
-    http::AppState,
     meetings::{self, NewMeeting},
+    state::AppState,
     tasks::{self, Actor, BulkConfirmItem, ConfirmInput, DueInput, TaskView},
 };
 
@@ -222,7 +223,7 @@ async fn render_meeting(
             .collect();
         segments(&m.text, &spans)
     });
-    let departments = state.departments().list().await?;
+    let departments = Departments::new(state.db.clone()).list().await?;
     templates::render(
         "meeting.html",
         page.context(

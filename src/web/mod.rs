@@ -23,7 +23,7 @@ use axum::{
 
 pub use error::PageError;
 
-use crate::http::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

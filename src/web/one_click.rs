@@ -14,11 +14,11 @@ use serde::Deserialize;
 
 use super::templates;
 use crate::{
-    http::AppState,
     reminders::{
         LinkError,
         one_click::{self, OneClickError},
     },
+    state::AppState,
 };
 
 pub fn router() -> Router<AppState> {

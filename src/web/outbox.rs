@@ -16,8 +16,8 @@ use super::{
 };
 use crate::{
     entities::outbox,
-    http::AppState,
     reminders::outbox::{self as queue, RetryError},
+    state::AppState,
     tasks::TIME_ZONE,
 };
 

@@ -13,8 +13,8 @@ use super::{PageError, session::Page, templates};
 use crate::{
     domain::TaskStatus,
     entities::task_note,
-    http::AppState,
     meetings,
+    state::AppState,
     tasks::{self, Actor, TaskFilter},
 };
 

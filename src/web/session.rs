@@ -10,9 +10,9 @@ use serde::{Deserialize, de::DeserializeOwned};
 
 use super::{PageError, i18n::Lang};
 use crate::{
-    auth::AuthenticatedUser,
+    auth::{AuthenticatedUser, session},
     domain::Role,
-    http::{AppState, auth::SESSION_COOKIE},
+    state::AppState,
 };
 
 pub const LANG_COOKIE: &str = "shukudai_lang";
@@ -71,12 +71,7 @@ impl FromRequestParts<AppState> for Page {
             .path_and_query()
             .map(|p| p.as_str().to_owned())
             .unwrap_or_else(|| "/".to_owned());
-        let Some(cookie) = jar.get(SESSION_COOKIE) else {
-            return Err(PageError::login(&path));
-        };
-        let user = state
-            .users()
-            .user_for_session(cookie.value(), state.clock.now())
+        let user = session::session_user(state, &parts.headers)
             .await
             .map_err(PageError::internal)?
             .ok_or_else(|| PageError::login(&path))?;

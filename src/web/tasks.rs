@@ -16,8 +16,9 @@ use super::{
     templates,
 };
 use crate::{
+    departments::Departments,
     domain::TaskStatus,
-    http::AppState,
+    state::AppState,
     tasks::{self, Actor, EventView, TaskFilter},
 };
 
@@ -73,7 +74,7 @@ async fn list(
     )
     .await?;
     let pages = found.total.div_ceil(PAGE_SIZE).max(1);
-    let departments = state.departments().list().await?;
+    let departments = Departments::new(state.db.clone()).list().await?;
     let html = templates::render(
         "tasks.html",
         page.context(

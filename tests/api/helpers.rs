@@ -7,13 +7,13 @@ use reqwest::{Client, Response, StatusCode};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 use shukudai::{
+    app::{AppState, Application},
     auth::{NewUser, UserStore},
     clock::ManualClock,
     config::Settings,
     db,
     departments::{Departments, NewDepartment},
     domain::{DepartmentName, Login, Password, Role},
-    http::{AppState, Application},
 };
 use tokio::sync::oneshot;
 
