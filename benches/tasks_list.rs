@@ -13,8 +13,8 @@ use axum::{Router, http::header, routing::get};
 use chrono::{NaiveDate, TimeZone, Utc};
 use sea_orm::{EntityTrait, Set, TransactionTrait};
 use shukudai::{
+    accounts::{NewUser, UserStore},
     app::{AppState, Application},
-    auth::{NewUser, UserStore},
     clock::ManualClock,
     config::Settings,
     db,

@@ -1,7 +1,7 @@
 //! shukudai: turns the requests in meeting minutes into tracked tasks (宿題) with an
 //! owner department and a due date, and reminds the departments until they are done.
+pub mod accounts;
 pub mod app;
-pub mod auth;
 pub mod cache;
 pub mod cli;
 pub mod clock;

@@ -23,7 +23,7 @@ use std::{
 use bytes::Bytes;
 use quick_cache::{Weighter, sync::Cache};
 
-use crate::{auth::AuthenticatedUser, config::CacheSettings};
+use crate::{config::CacheSettings, domain::AuthenticatedUser};
 
 pub use watch::watch;
 

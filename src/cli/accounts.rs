@@ -5,7 +5,7 @@ use chrono::Utc;
 use clap::Subcommand;
 
 use crate::{
-    auth::{NewUser, UserStore},
+    accounts::{NewUser, UserStore},
     config::Settings,
     db,
     departments::{Departments, NewDepartment},

@@ -3,8 +3,8 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use crate::{
+    accounts::UserStore,
     app::{AppState, Application, shutdown_signal},
-    auth::UserStore,
     clock::SystemClock,
     config::Settings,
     db,

@@ -14,11 +14,11 @@ use utoipa::ToSchema;
 
 use super::{ApiError, ApiJson, AppState};
 use crate::{
-    auth::{
-        AuthenticatedUser,
+    accounts::{
+        self, Need,
         session::{self, IdentifyError},
     },
-    domain::Role,
+    domain::{AuthenticatedUser, Role},
 };
 
 pub fn router() -> Router<AppState> {
@@ -54,16 +54,24 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
+/// The signed-in user when their role meets `need`.
+async fn signed_in_with(
+    parts: &mut Parts,
+    state: &AppState,
+    need: Need,
+) -> Result<AuthenticatedUser, ApiError> {
+    let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
+    accounts::authorize(&user, need).map_err(|refusal| ApiError::forbidden(refusal.to_string()))?;
+    Ok(user)
+}
+
 impl FromRequestParts<AppState> for Secretariat {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
-        if user.role.is_secretariat() {
-            Ok(Self(user))
-        } else {
-            Err(ApiError::forbidden("only the secretariat may do this"))
-        }
+        signed_in_with(parts, state, Need::Secretariat)
+            .await
+            .map(Self)
     }
 }
 
@@ -71,12 +79,7 @@ impl FromRequestParts<AppState> for Admin {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
-        if user.role == Role::Admin {
-            Ok(Self(user))
-        } else {
-            Err(ApiError::forbidden("only an administrator may do this"))
-        }
+        signed_in_with(parts, state, Need::Admin).await.map(Self)
     }
 }
 

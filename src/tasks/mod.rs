@@ -25,9 +25,9 @@ mod view;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::{auth::AuthenticatedUser, domain::Role};
+use crate::domain::{AuthenticatedUser, Role};
 
-pub use access::{Permission, sees_unconfirmed};
+pub use access::{Permission, permits, sees_unconfirmed};
 pub use create::{NewDraft, NewEvidence, create_draft, create_drafts, create_drafts_in};
 pub use csv::{CSV_HEADER, render_csv};
 pub use due::{DueChoice, DueInput, rebind_next_meeting_tasks_in};

@@ -15,7 +15,7 @@ use super::{
     templates,
 };
 use crate::{
-    auth::{AccountError, NewUser, UserStore},
+    accounts::{AccountError, NewUser, UserStore},
     departments::{DepartmentError, Departments, NewDepartment},
     domain::{DepartmentName, Login, Password, Role},
     state::AppState,

@@ -15,7 +15,7 @@ use super::{
     templates,
 };
 use crate::{
-    auth::{new_token, session},
+    accounts::{new_token, session},
     state::AppState,
 };
 

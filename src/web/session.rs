@@ -1,5 +1,6 @@
 //! Who is looking at a page: the session cookie, the language, and the CSRF token
-//! that every form must send back. Role checks for pages live here, as for the API.
+//! that every form must send back. Role checks ask `accounts::authorize`, as the
+//! API's extractors do.
 use axum::{
     extract::{FromRequest, FromRequestParts, Request},
     http::request::Parts,
@@ -10,8 +11,8 @@ use serde::{Deserialize, de::DeserializeOwned};
 
 use super::{PageError, i18n::Lang};
 use crate::{
-    auth::{AuthenticatedUser, session},
-    domain::Role,
+    accounts::{self, Need, session},
+    domain::AuthenticatedUser,
     state::AppState,
 };
 
@@ -38,7 +39,12 @@ impl Page {
     }
 
     pub fn is_secretariat(&self) -> bool {
-        self.user.role.is_secretariat()
+        self.may(Need::Secretariat)
+    }
+
+    /// Whether the user's role meets `need` (the API's rule too).
+    pub fn may(&self, need: Need) -> bool {
+        accounts::authorize(&self.user, need).is_ok()
     }
 
     /// The context every page template gets, merged with the page's own.
@@ -54,10 +60,19 @@ impl Page {
                 role => self.user.role.as_str(),
                 department => &self.user.department_name,
                 is_secretariat => self.is_secretariat(),
-                is_admin => self.user.role == Role::Admin,
+                is_admin => self.may(Need::Admin),
             },
         };
         context! { ..page, ..base }
+    }
+}
+
+impl Page {
+    /// The page of a signed-in user whose role meets `need`.
+    async fn with(parts: &mut Parts, state: &AppState, need: Need) -> Result<Self, PageError> {
+        let page = Self::from_request_parts(parts, state).await?;
+        accounts::authorize(&page.user, need).map_err(|_| PageError::Forbidden)?;
+        Ok(page)
     }
 }
 
@@ -88,12 +103,7 @@ impl FromRequestParts<AppState> for SecretariatPage {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
-        let page = Page::from_request_parts(parts, state).await?;
-        if page.is_secretariat() {
-            Ok(Self(page))
-        } else {
-            Err(PageError::Forbidden)
-        }
+        Page::with(parts, state, Need::Secretariat).await.map(Self)
     }
 }
 
@@ -105,12 +115,7 @@ impl FromRequestParts<AppState> for AdminPage {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
-        let page = Page::from_request_parts(parts, state).await?;
-        if page.user.role == Role::Admin {
-            Ok(Self(page))
-        } else {
-            Err(PageError::Forbidden)
-        }
+        Page::with(parts, state, Need::Admin).await.map(Self)
     }
 }
 

@@ -19,7 +19,7 @@ use crate::{
     departments::Departments,
     domain::TaskStatus,
     state::AppState,
-    tasks::{self, Actor, EventView, TaskFilter},
+    tasks::{self, Actor, EventView, Permission, TaskFilter},
 };
 
 const PAGE_SIZE: u64 = 50;
@@ -168,10 +168,8 @@ async fn show(
         .map(|e| EventRow::new(e, page.lang))
         .collect();
     let today = tasks::today(state.clock.now());
-    let own = page.is_secretariat()
-        || (page.user.department_id.is_some()
-            && page.user.department_id == task.owner_department_id);
-    let can_work = own && task.status == TaskStatus::Open;
+    let can_work =
+        tasks::permits(&actor, &task, Permission::Report) && task.status == TaskStatus::Open;
     let overdue = task.status == TaskStatus::Open && task.due_on.is_some_and(|d| d < today);
     let html = templates::render(
         "task.html",

@@ -7,8 +7,8 @@ use reqwest::{Client, Response, StatusCode};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 use shukudai::{
+    accounts::{NewUser, UserStore},
     app::{AppState, Application},
-    auth::{NewUser, UserStore},
     clock::ManualClock,
     config::Settings,
     db,

@@ -199,7 +199,7 @@ async fn department_users_do_not_see_admin_pages(app: TestApp) {
         .await
         .expect("post");
     assert_eq!(post.status(), StatusCode::FORBIDDEN);
-    let users = shukudai::auth::UserStore::new(app.db.clone())
+    let users = shukudai::accounts::UserStore::new(app.db.clone())
         .list()
         .await
         .expect("users");

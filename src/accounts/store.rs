@@ -7,7 +7,7 @@ use sea_orm::{
 use super::credentials::{hash_password, hash_token, new_token, verify_password};
 use crate::{
     departments::Departments,
-    domain::{DepartmentName, Login, Password, Role},
+    domain::{AuthenticatedUser, DepartmentName, Login, Password, Role},
     entities::{api_token, department, session, user},
 };
 
@@ -27,20 +27,6 @@ pub enum AccountError {
     Hash(String),
     #[error(transparent)]
     Db(#[from] DbErr),
-}
-
-/// Who is making a request, resolved from a session cookie or an API token.
-#[derive(Debug, Clone)]
-pub struct AuthenticatedUser {
-    pub id: i32,
-    pub login: String,
-    pub display_name: String,
-    pub role: Role,
-    pub department_id: Option<i32>,
-    pub department_name: Option<String>,
-    pub locale: String,
-    /// Set when authenticated by session cookie: forms must echo it back.
-    pub csrf_token: Option<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]

@@ -7,8 +7,8 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::Duration;
 use sea_orm::DbErr;
 
-use super::{AuthenticatedUser, UserStore, hash_token};
-use crate::{config::Settings, state::AppState};
+use super::{UserStore, hash_token};
+use crate::{config::Settings, domain::AuthenticatedUser, state::AppState};
 
 /// The HttpOnly cookie that carries the session token.
 pub const SESSION_COOKIE: &str = "shukudai_session";
