@@ -19,6 +19,7 @@ use sea_orm::{EntityTrait, PaginatorTrait, Set};
 use shukudai::{
     config::{MailTransportKind, Settings},
     db,
+    domain::{DueKind, MeetingStatus, OutboxStatus, TaskKind, TaskStatus},
     entities::{body, department, department_recipient, meeting, outbox, task},
     mail::{OutgoingMail, SmtpMailer, build_message},
     reminders::{
@@ -108,7 +109,7 @@ async fn main() {
         use sea_orm::{ColumnTrait, QueryFilter};
         let started = Instant::now();
         let tasks = task::Entity::find()
-            .filter(task::Column::Status.eq("open"))
+            .filter(task::Column::Status.eq(TaskStatus::Open))
             .all(&db)
             .await
             .expect("tasks");
@@ -346,7 +347,7 @@ async fn bare_loop(settings: &Settings, mails: &[OutgoingMail], in_flight: usize
 async fn requeue(db: &sea_orm::DatabaseConnection, now: chrono::DateTime<Utc>) {
     use sea_orm::sea_query::Expr;
     outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value(outbox_queue::PENDING))
+        .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Pending))
         .col_expr(outbox::Column::Attempts, Expr::value(0))
         .col_expr(outbox::Column::NextAttemptAt, Expr::value(now))
         .col_expr(
@@ -405,7 +406,10 @@ async fn seed(db: &sea_orm::DatabaseConnection, now: chrono::DateTime<Utc>) {
     let date =
         |d: i64| NaiveDate::from_ymd_opt(2026, 11, 23).expect("date") + chrono::Duration::days(d);
     let mut meetings = Vec::new();
-    for (i, (offset, status)) in [(-14, "held"), (7, "scheduled")].into_iter().enumerate() {
+    for (i, (offset, status)) in [(-14, MeetingStatus::Held), (7, MeetingStatus::Scheduled)]
+        .into_iter()
+        .enumerate()
+    {
         meetings.push(meeting::ActiveModel {
             body_id: Set(body),
             title: Set(format!("第{}回本部会議", 11 + i)),
@@ -413,7 +417,7 @@ async fn seed(db: &sea_orm::DatabaseConnection, now: chrono::DateTime<Utc>) {
             starts_at: Set(Some("10:00".to_owned())),
             ends_at: Set(None),
             place: Set(None),
-            status: Set(status.to_owned()),
+            status: Set(status),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -431,16 +435,16 @@ async fn seed(db: &sea_orm::DatabaseConnection, now: chrono::DateTime<Utc>) {
             body_id: Set(body),
             meeting_id: Set(1),
             minutes_id: Set(None),
-            status: Set("open".to_owned()),
+            status: Set(TaskStatus::Open),
             summary: Set(format!(
                 "宿題その{i}：区内の施設の利用状況を調査し、次回会議で報告すること"
             )),
-            kind: Set("request".to_owned()),
+            kind: Set(TaskKind::Request),
             speaker: Set(None),
             confidence: Set(1.0),
             suggested_owner: Set(None),
             owner_department_id: Set(Some(owner)),
-            due_kind: Set("date".to_owned()),
+            due_kind: Set(DueKind::Date),
             due_on: Set(Some(due)),
             due_meeting_id: Set(None),
             completion_note: Set(None),

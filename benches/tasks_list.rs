@@ -18,7 +18,7 @@ use shukudai::{
     clock::ManualClock,
     config::Settings,
     db,
-    domain::{DepartmentName, Login, Password, Role},
+    domain::{DepartmentName, DueKind, Login, MeetingStatus, Password, Role, TaskKind, TaskStatus},
     entities::{body, department, meeting, task, task_evidence},
 };
 
@@ -245,23 +245,23 @@ async fn seed(db: &sea_orm::DatabaseConnection, now: chrono::DateTime<Utc>) -> a
         starts_at: Set(Some("15:00".into())),
         ends_at: Set(None),
         place: Set(Some("庁議室".into())),
-        status: Set("held".into()),
+        status: Set(MeetingStatus::Held),
         created_at: Set(now),
         updated_at: Set(now),
     }))
     .exec(&txn)
     .await?;
     let statuses = [
-        "open",
-        "open",
-        "open",
-        "open",
-        "done",
-        "done",
-        "done",
-        "draft",
-        "draft",
-        "cancelled",
+        TaskStatus::Open,
+        TaskStatus::Open,
+        TaskStatus::Open,
+        TaskStatus::Open,
+        TaskStatus::Done,
+        TaskStatus::Done,
+        TaskStatus::Done,
+        TaskStatus::Draft,
+        TaskStatus::Draft,
+        TaskStatus::Cancelled,
     ];
     for chunk in (1..=TASKS).collect::<Vec<_>>().chunks(1_000) {
         task::Entity::insert_many(chunk.iter().map(|&i| {
@@ -273,16 +273,20 @@ async fn seed(db: &sea_orm::DatabaseConnection, now: chrono::DateTime<Utc>) -> a
                 body_id: Set(1),
                 meeting_id: Set(i % MEETINGS + 1),
                 minutes_id: Set(None),
-                status: Set(status.into()),
+                status: Set(status),
                 summary: Set(format!(
                     "宿題 {i}: システム更新について関係課と調整し報告する"
                 )),
-                kind: Set("request".into()),
+                kind: Set(TaskKind::Request),
                 speaker: Set(Some("本部長".into())),
                 confidence: Set(0.8),
                 suggested_owner: Set(None),
                 owner_department_id: Set(Some(i % DEPARTMENTS + 1)),
-                due_kind: Set(if due.is_some() { "date" } else { "none" }.into()),
+                due_kind: Set(if due.is_some() {
+                    DueKind::Date
+                } else {
+                    DueKind::None
+                }),
                 due_on: Set(due),
                 due_meeting_id: Set(None),
                 completion_note: Set(None),
@@ -291,7 +295,7 @@ async fn seed(db: &sea_orm::DatabaseConnection, now: chrono::DateTime<Utc>) -> a
                 version: Set(2),
                 created_at: Set(now),
                 updated_at: Set(now),
-                confirmed_at: Set((status != "draft").then_some(now)),
+                confirmed_at: Set((status != TaskStatus::Draft).then_some(now)),
                 completed_at: Set(None),
             }
         }))

@@ -198,6 +198,15 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// The time zone every date is local to: "today", due dates, "overdue", the
+    /// reminders' schedule and the times pages and answers show
+    /// (`reminders.timezone`, Asia/Tokyo by default).
+    pub fn time_zone(&self) -> chrono_tz::Tz {
+        self.reminders.timezone
+    }
+}
+
 /// One line per problem, each naming the key and what was expected.
 fn describe(error: figment::Error) -> ConfigError {
     let lines: Vec<String> = error

@@ -1,7 +1,6 @@
 //! Importing a minutes file: decode and extract (pure), then store the body, the
 //! meeting, the minutes text and one draft task per extracted item, in one
 //! transaction. The same file (same SHA-256) is stored once.
-use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
     TransactionTrait,
@@ -9,6 +8,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use crate::{
+    clock::Moment,
     departments::Departments,
     domain::{DueKind, TaskKind},
     entities::minutes,
@@ -80,7 +80,7 @@ impl Importer {
         file_name: &str,
         bytes: &[u8],
         actor: &Actor,
-        now: DateTime<Utc>,
+        at: Moment,
     ) -> Result<ImportOutcome, ImportError> {
         let sha256 = hex::encode(Sha256::digest(bytes));
         if let Some(existing) = self.find_by_sha(&sha256).await? {
@@ -92,7 +92,7 @@ impl Importer {
         let directory = self.directory().await?;
         let analysis = extractor::analyse(bytes, &directory)?;
         match self
-            .store(file_name, &sha256, encoding_of(bytes), analysis, actor, now)
+            .store(file_name, &sha256, encoding_of(bytes), analysis, actor, at)
             .await
         {
             // Another import of the same file won the race for the unique sha256.
@@ -125,7 +125,7 @@ impl Importer {
         encoding: &str,
         analysis: Analysis,
         actor: &Actor,
-        now: DateTime<Utc>,
+        at: Moment,
     ) -> Result<ImportOutcome, ImportError> {
         let header = &analysis.meeting;
         let body_name = header
@@ -146,7 +146,7 @@ impl Importer {
                 ends_at: header.ends_at.clone(),
                 place: header.place.clone(),
             },
-            now,
+            at.now(),
         )
         .await?;
         let stored = minutes::ActiveModel {
@@ -156,14 +156,14 @@ impl Importer {
             encoding: Set(encoding.to_owned()),
             text: Set(analysis.text.clone()),
             imported_by: Set(actor.user_id),
-            created_at: Set(now),
+            created_at: Set(at.now()),
             ..Default::default()
         }
         .insert(&txn)
         .await?;
         let drafts: Vec<NewDraft> = analysis.items.iter().map(draft_from).collect();
         let count = drafts.len();
-        tasks::create_drafts_in(&txn, actor, meeting.id, Some(stored.id), drafts, now).await?;
+        tasks::create_drafts_in(&txn, actor, meeting.id, Some(stored.id), drafts, at).await?;
         txn.commit().await?;
         Ok(ImportOutcome::Imported {
             meeting_id: meeting.id,

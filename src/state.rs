@@ -4,11 +4,12 @@
 //! others; `app` assembles them around one of these.
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 
 use crate::{
     cache::ReadCache,
-    clock::Clock,
+    clock::{Clock, Moment},
     config::Settings,
     mail::{Mailer, UnconfiguredMailer},
 };
@@ -41,5 +42,15 @@ impl AppState {
     pub fn with_mailer(mut self, mailer: Arc<dyn Mailer>) -> Self {
         self.mailer = mailer;
         self
+    }
+
+    /// Now, in the configured time zone: read once per request and passed down.
+    pub fn moment(&self) -> Moment {
+        Moment::new(self.clock.now(), self.settings.time_zone())
+    }
+
+    /// Today's local date (for a handler that needs nothing else of the moment).
+    pub fn today(&self) -> NaiveDate {
+        self.moment().today()
     }
 }

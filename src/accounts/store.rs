@@ -35,7 +35,7 @@ pub struct UserSummary {
     pub login: String,
     pub display_name: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub department: Option<String>,
     pub active: bool,
 }
@@ -109,7 +109,7 @@ impl UserStore {
             display_name: Set(new.display_name),
             email: Set(new.email),
             password_hash: Set(password_hash),
-            role: Set(new.role.as_str().to_owned()),
+            role: Set(new.role),
             department_id: Set(department_id),
             locale: Set("ja".to_owned()),
             active: Set(true),
@@ -235,8 +235,8 @@ impl UserStore {
     }
 }
 
-/// The principal a stored user amounts to: none when disabled, or when the stored
-/// role is one this version does not know.
+/// The principal a stored user amounts to: none when disabled. (A stored role
+/// this version does not know fails the read itself.)
 fn principal(
     user: user::Model,
     department: Option<department::Model>,
@@ -244,15 +244,11 @@ fn principal(
     if !user.active {
         return None;
     }
-    let Ok(role) = user.role.parse::<Role>() else {
-        tracing::error!(user = user.id, role = %user.role, "stored role is unknown");
-        return None;
-    };
     Some(AuthenticatedUser {
         id: user.id,
         login: user.login,
         display_name: user.display_name,
-        role,
+        role: user.role,
         department_id: user.department_id,
         department_name: department.map(|d| d.name),
         locale: user.locale,

@@ -3,7 +3,10 @@ use std::{path::Path, process::ExitCode};
 
 use serde_json::Value;
 
-use crate::minutes::{self, Directory};
+use crate::{
+    domain::{DueKind, Label, Lang, TaskKind, labels::due_text},
+    minutes::{self, Directory},
+};
 
 /// Exit status for input that cannot be read or decoded, as DESIGN.md fixes it.
 const UNREADABLE: u8 = 2;
@@ -62,19 +65,16 @@ pub fn render_for_people(analysis: &Value) -> String {
         .unwrap_or(&[]);
     out.push_str(&format!("\n宿題の候補: {}件\n", items.len()));
     for (n, item) in items.iter().enumerate() {
-        let kind = match item["kind"].as_str() {
-            Some("request") => "依頼",
-            Some("commitment") => "約束",
-            Some("report") => "報告",
-            _ => "?",
-        };
-        let due = match (item["due"]["kind"].as_str(), item["due"]["date"].as_str()) {
-            (Some("date"), Some(date)) => date.to_owned(),
-            (Some("next_meeting"), Some(date)) => format!("次回会議（{date}）"),
-            (Some("next_meeting"), None) => "次回会議".to_owned(),
-            (Some("asap"), _) => "早急に".to_owned(),
-            _ => "期限なし".to_owned(),
-        };
+        let kind = item["kind"]
+            .as_str()
+            .and_then(|k| k.parse::<TaskKind>().ok())
+            .map_or("?", |k| k.label(Lang::Ja));
+        let due_kind = item["due"]["kind"]
+            .as_str()
+            .and_then(|k| k.parse::<DueKind>().ok())
+            .unwrap_or(DueKind::None);
+        let due_on = item["due"]["date"].as_str().and_then(|d| d.parse().ok());
+        let due = due_text(due_kind, due_on, Lang::Ja);
         out.push_str(&format!(
             "\n{:>2}. [{kind}] {}\n",
             n + 1,

@@ -5,6 +5,7 @@ use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::{
+    clock::Moment,
     config::Settings,
     db,
     import::{ImportOutcome, Importer},
@@ -38,7 +39,8 @@ pub async fn import(settings: Settings, files: Vec<PathBuf>) -> anyhow::Result<(
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| file.display().to_string());
-                match importer.import(&name, &bytes, &actor, Utc::now()).await {
+                let at = Moment::new(Utc::now(), settings.time_zone());
+                match importer.import(&name, &bytes, &actor, at).await {
                     Ok(ImportOutcome::Imported {
                         meeting_id,
                         title,

@@ -1,5 +1,6 @@
 use std::{fmt, str::FromStr};
 
+use sea_orm::{DeriveActiveEnum, EnumIter, sea_query::StringLen};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -10,13 +11,19 @@ pub struct UnknownValue {
     pub expected: &'static str,
 }
 
-/// Declares a string-backed enum stored as text in the database and used in JSON.
+/// Declares an enum stored as text through sea-orm's `DeriveActiveEnum` (entity
+/// columns use it, and a stored value it does not know fails the read) and used
+/// in JSON. The texts are written here and nowhere else.
 macro_rules! text_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:tt),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, EnumIter,
+            DeriveActiveEnum,
+        )]
         #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+        #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+        pub enum $name { $(#[sea_orm(string_value = $text)] $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -49,7 +56,7 @@ macro_rules! text_enum {
 }
 
 text_enum!(
-    /// What a user may do; enforced by the HTTP extractors in `http::auth`.
+    /// What a user may do; checked by `accounts::authorize` and `tasks::Permission`.
     Role {
         Admin => "admin",
         Secretariat => "secretariat",
@@ -91,6 +98,44 @@ text_enum!(
         NextMeeting => "next_meeting",
         Asap => "asap",
         None => "none",
+    }
+);
+
+text_enum!(
+    /// A meeting that has not taken place yet (`scheduled`; the next meeting of a
+    /// body is its earliest one), or one that took place (`held`; its minutes exist).
+    MeetingStatus {
+        Scheduled => "scheduled",
+        Held => "held",
+    }
+);
+
+text_enum!(
+    /// Where a reminder mail is: queued, on the wire, sent, failed for good, or
+    /// withdrawn unsent because what it announced changed (the meeting moved).
+    OutboxStatus {
+        Pending => "pending",
+        Sending => "sending",
+        Sent => "sent",
+        Failed => "failed",
+        Superseded => "superseded",
+    }
+);
+
+text_enum!(
+    /// What a task event in the audit trail records.
+    EventAction {
+        Created => "created",
+        Confirmed => "confirmed",
+        Edited => "edited",
+        Completed => "completed",
+        Cancelled => "cancelled",
+        Rejected => "rejected",
+        Reopened => "reopened",
+        Merged => "merged",
+        MergedAway => "merged_away",
+        NoteAdded => "note_added",
+        DueRebound => "due_rebound",
     }
 );
 

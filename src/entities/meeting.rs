@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::MeetingStatus;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "meeting")]
 pub struct Model {
@@ -12,8 +14,7 @@ pub struct Model {
     pub starts_at: Option<String>,
     pub ends_at: Option<String>,
     pub place: Option<String>,
-    /// `held` (minutes exist or the date has passed) or `scheduled`.
-    pub status: String,
+    pub status: MeetingStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

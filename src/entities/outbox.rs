@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::OutboxStatus;
+
 /// A reminder mail to send, with its delivery state; the bodies are in
 /// [`super::outbox_body`].
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -14,8 +16,7 @@ pub struct Model {
     pub recipients: Json,
     pub subject: String,
     pub message_id: String,
-    /// pending, sending, sent, failed or superseded.
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     pub lease_until: Option<DateTimeUtc>,

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::{DueKind, TaskKind, TaskStatus};
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "task")]
 pub struct Model {
@@ -8,19 +10,16 @@ pub struct Model {
     pub body_id: i32,
     pub meeting_id: i32,
     pub minutes_id: Option<i32>,
-    /// draft, open, done or cancelled (see `domain::TaskStatus`).
-    pub status: String,
+    pub status: TaskStatus,
     #[sea_orm(column_type = "Text")]
     pub summary: String,
-    /// request, commitment or report.
-    pub kind: String,
+    pub kind: TaskKind,
     pub speaker: Option<String>,
     pub confidence: f64,
     /// The owner as the extractor read it, kept when it matched no department.
     pub suggested_owner: Option<String>,
     pub owner_department_id: Option<i32>,
-    /// date, next_meeting, asap or none.
-    pub due_kind: String,
+    pub due_kind: DueKind,
     pub due_on: Option<Date>,
     /// The meeting a `next_meeting` due date is bound to; its date is copied to `due_on`.
     pub due_meeting_id: Option<i32>,

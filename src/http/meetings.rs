@@ -58,9 +58,7 @@ pub(super) async fn list_bodies(
     State(state): State<AppState>,
     _user: CurrentUser,
 ) -> Result<Json<Vec<BodyView>>, ApiError> {
-    Ok(Json(
-        meetings::list_bodies(&state.db, state.clock.now()).await?,
-    ))
+    Ok(Json(meetings::list_bodies(&state.db, state.today()).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -80,11 +78,11 @@ pub(super) async fn create_body(
     if request.name.chars().count() > 200 {
         return Err(ApiError::field("name", "must be at most 200 characters"));
     }
-    let now = state.clock.now();
+    let at = state.moment();
     let txn = state.db.begin().await?;
-    let body = meetings::find_or_create_body_in(&txn, &request.name, now).await?;
+    let body = meetings::find_or_create_body_in(&txn, &request.name, at.now()).await?;
     txn.commit().await?;
-    let next = meetings::next_meeting(&state.db, body.id, crate::tasks::today(now)).await?;
+    let next = meetings::next_meeting(&state.db, body.id, at.today()).await?;
     Ok((
         StatusCode::CREATED,
         Json(BodyView {
@@ -129,9 +127,9 @@ pub(super) async fn schedule(
     ApiPath(body_id): ApiPath<i32>,
     ApiJson(request): ApiJson<ScheduleRequest>,
 ) -> Result<(StatusCode, Json<MeetingView>), ApiError> {
-    let now = state.clock.now();
+    let at = state.moment();
     let created =
-        meetings::schedule(&state.db, &Actor::user(&user), body_id, request.into(), now).await?;
+        meetings::schedule(&state.db, &Actor::user(&user), body_id, request.into(), at).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -145,10 +143,10 @@ pub(super) async fn reschedule(
     ApiPath(id): ApiPath<i32>,
     ApiJson(request): ApiJson<ScheduleRequest>,
 ) -> Result<Json<MeetingView>, ApiError> {
-    let now = state.clock.now();
+    let at = state.moment();
     let change: MeetingChange = request.into();
     Ok(Json(
-        meetings::reschedule(&state.db, &Actor::user(&user), id, change, now).await?,
+        meetings::reschedule(&state.db, &Actor::user(&user), id, change, at).await?,
     ))
 }
 
@@ -184,8 +182,8 @@ pub(super) async fn read(
     CurrentUser(user): CurrentUser,
     ApiPath(id): ApiPath<i32>,
 ) -> Result<Json<MeetingDetail>, ApiError> {
-    let now = state.clock.now();
+    let at = state.moment();
     Ok(Json(
-        meetings::get_meeting(&state.db, &Actor::user(&user), id, now).await?,
+        meetings::get_meeting(&state.db, &Actor::user(&user), id, at).await?,
     ))
 }

@@ -94,9 +94,9 @@ pub(super) async fn upload(
         return Err(ApiError::field("file", "the file is empty"));
     }
     let actor = Actor::user(&user);
-    let now = state.clock.now();
+    let at = state.moment();
     let outcome = Importer::new(state.db.clone())
-        .import(&name, &bytes, &actor, now)
+        .import(&name, &bytes, &actor, at)
         .await?;
     let (status, already_imported, meeting_id, minutes_id) = match outcome {
         ImportOutcome::Imported {
@@ -109,7 +109,7 @@ pub(super) async fn upload(
             minutes_id,
         } => (StatusCode::OK, true, meeting_id, minutes_id),
     };
-    let meeting = meetings::get_meeting(&state.db, &actor, meeting_id, now).await?;
+    let meeting = meetings::get_meeting(&state.db, &actor, meeting_id, at).await?;
     Ok((
         status,
         Json(ImportedMinutes {

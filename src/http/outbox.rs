@@ -11,6 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiError, ApiQuery, AppState, auth::Secretariat};
 use crate::{
+    domain::OutboxStatus,
     entities::outbox,
     reminders::outbox::{self as queue, RetryError},
 };
@@ -30,8 +31,7 @@ pub struct OutboxView {
     pub recipients: Vec<String>,
     pub subject: String,
     pub message_id: String,
-    /// pending, sending, sent, failed or superseded
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
     pub last_error: Option<String>,
@@ -80,16 +80,14 @@ pub(super) async fn list(
     _: Secretariat,
     ApiQuery(query): ApiQuery<OutboxQuery>,
 ) -> Result<Json<Vec<OutboxView>>, ApiError> {
-    if let Some(status) = &query.status
-        && !queue::STATUSES.contains(&status.as_str())
-    {
-        return Err(ApiError::field(
-            "status",
-            format!("must be one of {}", queue::STATUSES.join(", ")),
-        ));
-    }
+    let status = query
+        .status
+        .as_deref()
+        .map(str::parse::<OutboxStatus>)
+        .transpose()
+        .map_err(|e| ApiError::field("status", e))?;
     let limit = query.limit.unwrap_or(100).clamp(1, 1000);
-    let rows = queue::list(&state.db, query.status.as_deref(), limit).await?;
+    let rows = queue::list(&state.db, status, limit).await?;
     Ok(Json(rows.into_iter().map(OutboxView::from).collect()))
 }
 

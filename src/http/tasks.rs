@@ -156,20 +156,20 @@ pub(super) async fn list(
 ) -> Result<Response, ApiError> {
     let (page, page_size) = pagination(query.page, query.page_size)?;
     let actor = Actor::user(&user);
-    let now = state.clock.now();
+    let at = state.moment();
     // The answer depends on the query, on whether drafts are visible to this caller
     // and, through "overdue", on today's date; nothing else about the caller.
     let key = format!(
         "tasks|{}|{}|{page}|{page_size}|{}",
         tasks::sees_unconfirmed(&actor),
-        tasks::today(now),
+        at.today(),
         serde_json::to_string(&query).map_err(ApiError::internal)?,
     );
     let body = state
         .cache
         .response(key, || async {
             let filter = filter_from(&state, &query).await?;
-            let page = tasks::list(&state.db, &actor, &filter, page, page_size, now).await?;
+            let page = tasks::list(&state.db, &actor, &filter, page, page_size, at).await?;
             serde_json::to_vec(&page)
                 .map(Bytes::from)
                 .map_err(ApiError::internal)
@@ -188,7 +188,7 @@ pub(super) async fn export_csv(
 ) -> Result<Response, ApiError> {
     let filter = filter_from(&state, &query).await?;
     let actor = Actor::user(&user);
-    let all = tasks::list_all(&state.db, &actor, &filter, state.clock.now()).await?;
+    let all = tasks::list_all(&state.db, &actor, &filter, state.moment()).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -213,7 +213,7 @@ pub(super) async fn read(
     ApiPath(id): ApiPath<i32>,
 ) -> Result<Response, ApiError> {
     Ok(tagged(
-        tasks::get(&state.db, &Actor::user(&user), id).await?,
+        tasks::get(&state.db, &Actor::user(&user), id, state.moment()).await?,
     ))
 }
 
@@ -227,7 +227,7 @@ pub(super) async fn events(
     ApiPath(id): ApiPath<i32>,
 ) -> Result<Json<Vec<EventView>>, ApiError> {
     Ok(Json(
-        tasks::events(&state.db, &Actor::user(&user), id).await?,
+        tasks::events(&state.db, &Actor::user(&user), id, state.moment()).await?,
     ))
 }
 
@@ -266,9 +266,9 @@ pub(super) async fn edit(
             due_kind: request.due_kind,
         },
     };
-    let now = state.clock.now();
+    let at = state.moment();
     Ok(tagged(
-        tasks::edit(&state.db, &Actor::user(&user), id, version, input, now).await?,
+        tasks::edit(&state.db, &Actor::user(&user), id, version, input, at).await?,
     ))
 }
 
@@ -313,7 +313,7 @@ pub(super) async fn confirm(
     ApiJson(request): ApiJson<ConfirmRequest>,
 ) -> Result<Response, ApiError> {
     let actor = Actor::user(&user);
-    let now = state.clock.now();
+    let at = state.moment();
     Ok(tagged(
         tasks::confirm(
             &state.db,
@@ -321,7 +321,7 @@ pub(super) async fn confirm(
             id,
             if_match.optional(),
             request.into(),
-            now,
+            at,
         )
         .await?,
     ))
@@ -378,8 +378,8 @@ pub(super) async fn bulk_confirm(
             },
         })
         .collect();
-    let now = state.clock.now();
-    let items = tasks::bulk_confirm(&state.db, &Actor::user(&user), items, now).await?;
+    let at = state.moment();
+    let items = tasks::bulk_confirm(&state.db, &Actor::user(&user), items, at).await?;
     Ok(Json(TaskList { items }))
 }
 
@@ -403,7 +403,7 @@ pub(super) async fn complete(
     ApiJson(request): ApiJson<CompleteRequest>,
 ) -> Result<Response, ApiError> {
     let actor = Actor::user(&user);
-    let now = state.clock.now();
+    let at = state.moment();
     Ok(tagged(
         tasks::complete(
             &state.db,
@@ -411,7 +411,7 @@ pub(super) async fn complete(
             id,
             if_match.optional(),
             &request.note,
-            now,
+            at,
         )
         .await?,
     ))
@@ -435,7 +435,7 @@ pub(super) async fn cancel(
     ApiJson(request): ApiJson<CancelRequest>,
 ) -> Result<Response, ApiError> {
     let actor = Actor::user(&user);
-    let now = state.clock.now();
+    let at = state.moment();
     Ok(tagged(
         tasks::cancel(
             &state.db,
@@ -443,7 +443,7 @@ pub(super) async fn cancel(
             id,
             if_match.optional(),
             &request.reason,
-            now,
+            at,
         )
         .await?,
     ))
@@ -465,9 +465,9 @@ pub(super) async fn reject(
     ApiJson(EmptyRequest {}): ApiJson<EmptyRequest>,
 ) -> Result<Response, ApiError> {
     let actor = Actor::user(&user);
-    let now = state.clock.now();
+    let at = state.moment();
     Ok(tagged(
-        tasks::reject(&state.db, &actor, id, if_match.optional(), now).await?,
+        tasks::reject(&state.db, &actor, id, if_match.optional(), at).await?,
     ))
 }
 
@@ -489,10 +489,10 @@ pub(super) async fn reopen(
     ApiJson(request): ApiJson<ReopenRequest>,
 ) -> Result<Response, ApiError> {
     let actor = Actor::user(&user);
-    let now = state.clock.now();
+    let at = state.moment();
     let reason = request.reason.as_deref();
     Ok(tagged(
-        tasks::reopen(&state.db, &actor, id, if_match.optional(), reason, now).await?,
+        tasks::reopen(&state.db, &actor, id, if_match.optional(), reason, at).await?,
     ))
 }
 
@@ -514,14 +514,14 @@ pub(super) async fn add_note(
     ApiJson(request): ApiJson<NoteRequest>,
 ) -> Result<(StatusCode, Json<NoteView>), ApiError> {
     let actor = Actor::user(&user);
-    let now = state.clock.now();
+    let at = state.moment();
     let note = tasks::add_note(
         &state.db,
         &actor,
         id,
         if_match.optional(),
         &request.body,
-        now,
+        at,
     )
     .await?;
     Ok((StatusCode::CREATED, Json(note)))
@@ -545,9 +545,9 @@ pub(super) async fn merge(
     ApiJson(request): ApiJson<MergeRequest>,
 ) -> Result<Response, ApiError> {
     let actor = Actor::user(&user);
-    let now = state.clock.now();
+    let at = state.moment();
     Ok(tagged(
-        tasks::merge(&state.db, &actor, request.into, &request.from, now).await?,
+        tasks::merge(&state.db, &actor, request.into, &request.from, at).await?,
     ))
 }
 
@@ -607,8 +607,8 @@ pub(super) async fn create(
             span: e.span.map(|[s, e]| (s, e)),
         }),
     };
-    let now = state.clock.now();
-    let view = tasks::create_draft(&state.db, &Actor::user(&user), meeting_id, draft, now).await?;
+    let at = state.moment();
+    let view = tasks::create_draft(&state.db, &Actor::user(&user), meeting_id, draft, at).await?;
     let version = view.version;
     Ok((
         StatusCode::CREATED,

@@ -11,15 +11,12 @@ use unicode_normalization::UnicodeNormalization;
 use utoipa::ToSchema;
 
 use crate::{
+    clock::Moment,
+    domain::MeetingStatus,
     entities::{body, meeting, minutes},
     reminders,
     tasks::{self, Actor, FieldIssue, TaskError, TaskFilter, TaskView},
 };
-
-/// A meeting that has not taken place yet.
-pub const SCHEDULED: &str = "scheduled";
-/// A meeting that took place (its minutes exist).
-pub const HELD: &str = "held";
 
 #[derive(Debug, thiserror::Error)]
 pub enum MeetingError {
@@ -45,8 +42,7 @@ pub struct MeetingView {
     pub starts_at: Option<String>,
     pub ends_at: Option<String>,
     pub place: Option<String>,
-    /// `scheduled` or `held`.
-    pub status: String,
+    pub status: MeetingStatus,
 }
 
 impl From<meeting::Model> for MeetingView {
@@ -160,7 +156,7 @@ async fn next_meeting_where<C: ConnectionTrait>(
         query = query.filter(meeting::Column::BodyId.eq(body_id));
     }
     query
-        .filter(meeting::Column::Status.eq(SCHEDULED))
+        .filter(meeting::Column::Status.eq(MeetingStatus::Scheduled))
         .filter(meeting::Column::HeldOn.gte(today))
         .order_by_asc(meeting::Column::HeldOn)
         .order_by_asc(meeting::Column::Id)
@@ -231,14 +227,18 @@ pub async fn record_held_meeting_in<C: ConnectionTrait>(
         .await?;
     let same = existing
         .iter()
-        .find(|m| m.status == HELD && m.title == title)
-        .or_else(|| existing.iter().find(|m| m.status == SCHEDULED))
+        .find(|m| m.status == MeetingStatus::Held && m.title == title)
+        .or_else(|| {
+            existing
+                .iter()
+                .find(|m| m.status == MeetingStatus::Scheduled)
+        })
         .cloned();
     match same {
-        Some(found) if found.status == HELD => Ok(found),
+        Some(found) if found.status == MeetingStatus::Held => Ok(found),
         Some(scheduled) => {
             let mut active = scheduled.into_active_model();
-            active.status = Set(HELD.to_owned());
+            active.status = Set(MeetingStatus::Held);
             active.title = Set(title);
             active.starts_at = Set(held.starts_at.clone().or(active.starts_at.take().flatten()));
             active.ends_at = Set(held.ends_at.clone());
@@ -253,7 +253,7 @@ pub async fn record_held_meeting_in<C: ConnectionTrait>(
             starts_at: Set(held.starts_at.clone()),
             ends_at: Set(held.ends_at.clone()),
             place: Set(held.place.clone()),
-            status: Set(HELD.to_owned()),
+            status: Set(MeetingStatus::Held),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -266,9 +266,8 @@ pub async fn record_held_meeting_in<C: ConnectionTrait>(
 /// Bodies with their next meeting.
 pub async fn list_bodies<C: ConnectionTrait>(
     conn: &C,
-    now: DateTime<Utc>,
+    today: NaiveDate,
 ) -> Result<Vec<BodyView>, DbErr> {
-    let today = tasks::today(now);
     let mut views = Vec::new();
     for b in body::Entity::find()
         .order_by_asc(body::Column::Id)
@@ -320,7 +319,7 @@ pub async fn get_meeting<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
     id: i32,
-    now: DateTime<Utc>,
+    at: Moment,
 ) -> Result<MeetingDetail, MeetingError> {
     let found = meeting::Entity::find_by_id(id)
         .one(conn)
@@ -343,7 +342,7 @@ pub async fn get_meeting<C: ConnectionTrait>(
         meeting_id: Some(id),
         ..Default::default()
     };
-    let tasks = tasks::list_all(conn, actor, &filter, now).await?;
+    let tasks = tasks::list_all(conn, actor, &filter, at).await?;
     Ok(MeetingDetail {
         meeting: found.into(),
         minutes,
@@ -384,13 +383,14 @@ pub async fn schedule(
     actor: &Actor,
     body_id: i32,
     new: NewMeeting,
-    now: DateTime<Utc>,
+    at: Moment,
 ) -> Result<MeetingView, MeetingError> {
+    let now = at.now();
     let mut issues = Vec::new();
     if new.held_on.is_none() {
         issues.push(FieldIssue::new("held_on", "is required"));
     }
-    validate(&new, tasks::today(now), &mut issues);
+    validate(&new, at.today(), &mut issues);
     let Some(held_on) = new.held_on.filter(|_| issues.is_empty()) else {
         return Err(MeetingError::Invalid(issues));
     };
@@ -412,14 +412,14 @@ pub async fn schedule(
         starts_at: Set(new.starts_at),
         ends_at: Set(None),
         place: Set(new.place.map(|p| normalise(&p)).filter(|p| !p.is_empty())),
-        status: Set(SCHEDULED.to_owned()),
+        status: Set(MeetingStatus::Scheduled),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     }
     .insert(&txn)
     .await?;
-    tasks::rebind_next_meeting_tasks_in(&txn, actor, body.id, now).await?;
+    tasks::rebind_next_meeting_tasks_in(&txn, actor, body.id, at).await?;
     txn.commit().await?;
     Ok(created.into())
 }
@@ -432,10 +432,11 @@ pub async fn reschedule(
     actor: &Actor,
     id: i32,
     change: MeetingChange,
-    now: DateTime<Utc>,
+    at: Moment,
 ) -> Result<MeetingView, MeetingError> {
+    let now = at.now();
     let mut issues = Vec::new();
-    validate(&change, tasks::today(now), &mut issues);
+    validate(&change, at.today(), &mut issues);
     if !issues.is_empty() {
         return Err(MeetingError::Invalid(issues));
     }
@@ -445,7 +446,9 @@ pub async fn reschedule(
         .one(&txn)
         .await?
         .ok_or(MeetingError::NotFound(id))?;
-    if found.status != SCHEDULED && change.held_on.is_some_and(|d| d != found.held_on) {
+    if found.status != MeetingStatus::Scheduled
+        && change.held_on.is_some_and(|d| d != found.held_on)
+    {
         return Err(MeetingError::Invalid(vec![FieldIssue::new(
             "held_on",
             "a meeting that was held cannot be moved",
@@ -483,7 +486,7 @@ pub async fn reschedule(
             );
         }
     }
-    tasks::rebind_next_meeting_tasks_in(&txn, actor, body_id, now).await?;
+    tasks::rebind_next_meeting_tasks_in(&txn, actor, body_id, at).await?;
     txn.commit().await?;
     Ok(updated.into())
 }

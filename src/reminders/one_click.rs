@@ -11,8 +11,9 @@ use super::{
     one_click_use,
 };
 use crate::{
+    clock::Moment,
     config::Settings,
-    domain::Role,
+    domain::{Role, TaskStatus},
     entities::{department, meeting, task},
     tasks::{self, Actor, TaskError, TaskView},
 };
@@ -28,7 +29,7 @@ pub enum OneClickError {
     #[error("the item now belongs to another department")]
     WrongDepartment,
     #[error("the item is no longer open (it is {0})")]
-    NotOpen(String),
+    NotOpen(TaskStatus),
     #[error("a completion note is required")]
     NoteRequired,
     #[error("database: {0}")]
@@ -67,8 +68,8 @@ async fn check(
     if task.owner_department_id != Some(claims.department_id) {
         return Err(OneClickError::WrongDepartment);
     }
-    if task.status != "open" {
-        return Err(OneClickError::NotOpen(task.status.clone()));
+    if task.status != TaskStatus::Open {
+        return Err(OneClickError::NotOpen(task.status));
     }
     let department_name = department::Entity::find_by_id(claims.department_id)
         .one(db)
@@ -128,12 +129,13 @@ pub async fn complete(
         role: Role::Department,
         department_id: Some(target.claims.department_id),
     };
-    let task = tasks::complete_in(&txn, &actor, target.task.id, None, note, now)
+    let at = Moment::new(now, settings.time_zone());
+    let task = tasks::complete_in(&txn, &actor, target.task.id, None, note, at)
         .await
         .map_err(|error| match error {
             TaskError::Forbidden(_) => OneClickError::WrongDepartment,
             TaskError::NotFound(_) => OneClickError::TaskNotFound,
-            TaskError::WrongStatus { status, .. } => OneClickError::NotOpen(status.to_string()),
+            TaskError::WrongStatus { status, .. } => OneClickError::NotOpen(status),
             TaskError::Invalid(_) => OneClickError::NoteRequired,
             TaskError::Db(db) => OneClickError::Db(db),
             other => OneClickError::Unexpected(Box::new(other)),

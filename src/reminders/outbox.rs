@@ -16,19 +16,10 @@ use super::plan::PlannedMail;
 use crate::{
     config::Settings,
     db::is_postgres,
+    domain::OutboxStatus,
     entities::{outbox, outbox_body},
     mail::{OutgoingMail, message_id_domain},
 };
-
-pub const PENDING: &str = "pending";
-pub const SENDING: &str = "sending";
-pub const SENT: &str = "sent";
-pub const FAILED: &str = "failed";
-/// Withdrawn before it went out because what it announced changed (the meeting
-/// moved); never sent nor retried.
-pub const SUPERSEDED: &str = "superseded";
-/// Every status, for filters.
-pub const STATUSES: [&str; 5] = [PENDING, SENDING, SENT, FAILED, SUPERSEDED];
 
 /// How long a claimed row is reserved for its sender; after that it is claimable
 /// again (the sender died between claim and mark).
@@ -80,7 +71,7 @@ pub async fn insert(
         recipients: Set(serde_json::json!(mail.recipients)),
         subject: Set(mail.subject.clone()),
         message_id: Set(new_message_id(settings)),
-        status: Set(PENDING.to_owned()),
+        status: Set(OutboxStatus::Pending),
         attempts: Set(0),
         next_attempt_at: Set(now),
         lease_until: Set(None),
@@ -111,12 +102,12 @@ fn claimable(now: DateTime<Utc>) -> Condition {
     Condition::any()
         .add(
             Condition::all()
-                .add(outbox::Column::Status.eq(PENDING))
+                .add(outbox::Column::Status.eq(OutboxStatus::Pending))
                 .add(outbox::Column::NextAttemptAt.lte(now)),
         )
         .add(
             Condition::all()
-                .add(outbox::Column::Status.eq(SENDING))
+                .add(outbox::Column::Status.eq(OutboxStatus::Sending))
                 .add(outbox::Column::LeaseUntil.lt(now)),
         )
 }
@@ -147,7 +138,7 @@ pub async fn claim(
     }
     let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
     let result = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value(SENDING))
+        .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Sending))
         .col_expr(outbox::Column::LeaseUntil, Expr::value(lease_until))
         .col_expr(
             outbox::Column::Attempts,
@@ -166,7 +157,7 @@ pub async fn claim(
     Ok(rows
         .into_iter()
         .map(|mut row| {
-            row.status = SENDING.to_owned();
+            row.status = OutboxStatus::Sending;
             row.lease_until = Some(lease_until);
             row.attempts += 1;
             row
@@ -224,13 +215,20 @@ pub fn outgoing(
 /// keys stay taken, so the planner does not queue them again. Returns how many.
 pub async fn supersede(db: &impl ConnectionTrait, prefix: &str) -> Result<u64, DbErr> {
     let result = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value(SUPERSEDED))
+        .col_expr(
+            outbox::Column::Status,
+            Expr::value(OutboxStatus::Superseded),
+        )
         .col_expr(
             outbox::Column::LeaseUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
         .filter(outbox::Column::DedupeKey.starts_with(prefix))
-        .filter(outbox::Column::Status.is_in([PENDING, SENDING, FAILED]))
+        .filter(outbox::Column::Status.is_in([
+            OutboxStatus::Pending,
+            OutboxStatus::Sending,
+            OutboxStatus::Failed,
+        ]))
         .exec(db)
         .await?;
     Ok(result.rows_affected)
@@ -241,7 +239,7 @@ pub enum RetryError {
     #[error("no outbox row {0}")]
     NotFound(i32),
     #[error("outbox row {id} is {status}; only a failed row can be retried")]
-    NotFailed { id: i32, status: String },
+    NotFailed { id: i32, status: OutboxStatus },
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -253,7 +251,7 @@ pub async fn retry_failed(
     now: DateTime<Utc>,
 ) -> Result<outbox::Model, RetryError> {
     let result = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value(PENDING))
+        .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Pending))
         .col_expr(outbox::Column::Attempts, Expr::value(0))
         .col_expr(outbox::Column::NextAttemptAt, Expr::value(now))
         .col_expr(
@@ -261,7 +259,7 @@ pub async fn retry_failed(
             Expr::value(Option::<DateTime<Utc>>::None),
         )
         .filter(outbox::Column::Id.eq(id))
-        .filter(outbox::Column::Status.eq(FAILED))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Failed))
         .exec(db)
         .await?;
     let row = outbox::Entity::find_by_id(id)
@@ -280,7 +278,7 @@ pub async fn retry_failed(
 /// Rows, newest first, optionally of one status.
 pub async fn list(
     db: &DatabaseConnection,
-    status: Option<&str>,
+    status: Option<OutboxStatus>,
     limit: u64,
 ) -> Result<Vec<outbox::Model>, DbErr> {
     let mut query = outbox::Entity::find();

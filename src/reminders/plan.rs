@@ -14,7 +14,9 @@ use serde::Serialize;
 
 use super::{ReminderError, links::LinkSigner, outbox};
 use crate::{
+    clock::Moment,
     config::Settings,
+    domain::{MeetingStatus, TaskStatus},
     entities::{body, department, department_recipient, meeting, scheduler_run, task},
     mail::{MailKind, render},
 };
@@ -81,7 +83,7 @@ struct MeetingView {
 
 /// The local date of `now` in the configured time zone.
 pub fn local_today(settings: &Settings, now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&settings.reminders.timezone).date_naive()
+    Moment::new(now, settings.time_zone()).today()
 }
 
 /// ISO week label such as `2026-W47` (ISO week-numbering year).
@@ -176,7 +178,7 @@ impl Snapshot {
     fn next_meetings(&self, today: NaiveDate) -> HashMap<i32, &meeting::Model> {
         let mut next: HashMap<i32, &meeting::Model> = HashMap::new();
         for m in self.meetings.values() {
-            if m.status != "scheduled" || m.held_on < today {
+            if m.status != MeetingStatus::Scheduled || m.held_on < today {
                 continue;
             }
             let entry = next.entry(m.body_id).or_insert(m);
@@ -251,7 +253,7 @@ async fn open_tasks(db: &impl ConnectionTrait) -> Result<Vec<OpenTask>, Reminder
             task::Column::DueOn,
             task::Column::DueMeetingId,
         ])
-        .filter(task::Column::Status.eq("open"))
+        .filter(task::Column::Status.eq(TaskStatus::Open))
         .filter(task::Column::OwnerDepartmentId.is_not_null())
         .into_model::<OpenTask>()
         .all(db)
@@ -577,7 +579,7 @@ pub async fn compose_pre_meeting(
     // no row locks; its single writer fails a planner that read the old date at
     // its first insert instead.)
     let meetings = meeting::Entity::find()
-        .filter(meeting::Column::Status.eq("scheduled"))
+        .filter(meeting::Column::Status.eq(MeetingStatus::Scheduled))
         .filter(meeting::Column::HeldOn.gt(today))
         .filter(meeting::Column::HeldOn.lte(horizon))
         .order_by_asc(meeting::Column::HeldOn)

@@ -14,10 +14,11 @@ use tracing::Instrument;
 
 use super::{
     ReminderError,
-    outbox::{FAILED, PENDING, SENDING, SENT, SUPERSEDED, backoff, bodies, claim, outgoing},
+    outbox::{backoff, bodies, claim, outgoing},
 };
 use crate::{
     config::Settings,
+    domain::OutboxStatus,
     entities::outbox,
     mail::{Delivery, MailError, Mailer, OutgoingMail},
 };
@@ -78,7 +79,7 @@ async fn mark_sent(
             )
         });
     let result = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value(SENT))
+        .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Sent))
         .col_expr(outbox::Column::SentAt, Expr::value(Some(now)))
         .col_expr(outbox::Column::SmtpResponse, responses.into())
         .col_expr(
@@ -86,7 +87,7 @@ async fn mark_sent(
             Expr::value(Option::<DateTime<Utc>>::None),
         )
         // A row withdrawn while its mail was on the wire did go out: say so.
-        .filter(outbox::Column::Status.is_in([SENDING, SUPERSEDED]))
+        .filter(outbox::Column::Status.is_in([OutboxStatus::Sending, OutboxStatus::Superseded]))
         .filter(ours(delivered.iter().map(|(row, _)| row)))
         .exec(db)
         .await?;
@@ -130,7 +131,7 @@ async fn record_failure(
             outbox::Column::LeaseUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
-        .filter(outbox::Column::Status.eq(SENDING))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Sending))
         .filter(ours([row]));
     if let Some(response) = error.smtp_response() {
         update = update.col_expr(
@@ -140,13 +141,13 @@ async fn record_failure(
     }
     let (update, outcome) = if give_up {
         (
-            update.col_expr(outbox::Column::Status, Expr::value(FAILED)),
+            update.col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Failed)),
             Outcome::Failed,
         )
     } else {
         (
             update
-                .col_expr(outbox::Column::Status, Expr::value(PENDING))
+                .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Pending))
                 .col_expr(
                     outbox::Column::NextAttemptAt,
                     Expr::value(now + backoff(row.attempts)),

@@ -5,7 +5,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use serde_json::{Map, Value};
 
 use super::Actor;
-use crate::entities::task_event;
+use crate::{domain::EventAction, entities::task_event};
 
 /// `{"field": [old, new], …}` for the fields that actually changed.
 #[derive(Debug, Default, Clone)]
@@ -42,7 +42,7 @@ pub async fn record<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
     task_id: i32,
-    action: &str,
+    action: EventAction,
     changes: Changes,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
@@ -50,7 +50,7 @@ pub async fn record<C: ConnectionTrait>(
         task_id: Set(task_id),
         actor_user_id: Set(actor.user_id),
         actor_label: Set(actor.label.clone()),
-        action: Set(action.to_owned()),
+        action: Set(action.as_str().to_owned()),
         changes: Set(Value::Object(changes.0)),
         created_at: Set(now),
         ..Default::default()

@@ -1,13 +1,14 @@
 //! New drafts: from the importer (many at once, inside its transaction) and from the
 //! secretariat adding an item the extractor missed.
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait,
 };
 
-use super::{Actor, DueChoice, FieldIssue, TaskError, TaskView, audit, due, owner, today, view};
+use super::{Actor, DueChoice, FieldIssue, TaskError, TaskView, audit, due, owner, view};
 use crate::{
-    domain::{DueKind, TaskKind, TaskStatus},
+    clock::Moment,
+    domain::{DueKind, EventAction, TaskKind, TaskStatus},
     entities::{meeting, task, task_evidence},
 };
 
@@ -51,10 +52,10 @@ pub async fn create_drafts(
     meeting_id: i32,
     minutes_id: Option<i32>,
     drafts: Vec<NewDraft>,
-    now: DateTime<Utc>,
+    at: Moment,
 ) -> Result<Vec<i32>, TaskError> {
     let txn = db.begin().await?;
-    let ids = create_drafts_in(&txn, actor, meeting_id, minutes_id, drafts, now).await?;
+    let ids = create_drafts_in(&txn, actor, meeting_id, minutes_id, drafts, at).await?;
     txn.commit().await?;
     Ok(ids)
 }
@@ -67,7 +68,7 @@ pub async fn create_drafts_in<C: ConnectionTrait>(
     meeting_id: i32,
     minutes_id: Option<i32>,
     drafts: Vec<NewDraft>,
-    now: DateTime<Utc>,
+    at: Moment,
 ) -> Result<Vec<i32>, TaskError> {
     let meeting = meeting::Entity::find_by_id(meeting_id)
         .one(conn)
@@ -82,7 +83,7 @@ pub async fn create_drafts_in<C: ConnectionTrait>(
     }
     let mut ids = Vec::with_capacity(drafts.len());
     for draft in drafts {
-        let created = insert(conn, actor, &meeting, minutes_id, draft, false, now).await?;
+        let created = insert(conn, actor, &meeting, minutes_id, draft, false, at).await?;
         ids.push(created.id);
     }
     Ok(ids)
@@ -95,7 +96,7 @@ pub async fn create_draft(
     actor: &Actor,
     meeting_id: i32,
     draft: NewDraft,
-    now: DateTime<Utc>,
+    at: Moment,
 ) -> Result<TaskView, TaskError> {
     let txn = db.begin().await?;
     let meeting = meeting::Entity::find_by_id(meeting_id)
@@ -106,8 +107,8 @@ pub async fn create_draft(
     if !issues.is_empty() {
         return Err(TaskError::Invalid(issues));
     }
-    let created = insert(&txn, actor, &meeting, None, draft, true, now).await?;
-    let view = view::detail(&txn, created).await?;
+    let created = insert(&txn, actor, &meeting, None, draft, true, at).await?;
+    let view = view::detail(&txn, created, at).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -183,7 +184,7 @@ async fn insert<C: ConnectionTrait>(
     minutes_id: Option<i32>,
     draft: NewDraft,
     strict_owner: bool,
-    now: DateTime<Utc>,
+    at: Moment,
 ) -> Result<task::Model, TaskError> {
     let owner = match draft.suggested_owner.as_deref() {
         Some(name) if strict_owner => Some(owner::require(conn, "owner", name).await?),
@@ -200,9 +201,9 @@ async fn insert<C: ConnectionTrait>(
         body_id: meeting.body_id,
         meeting_id: meeting.id,
         minutes_id,
-        status: TaskStatus::Draft.as_str().to_owned(),
+        status: TaskStatus::Draft,
         summary: draft.summary.trim().to_owned(),
-        kind: draft.kind.as_str().to_owned(),
+        kind: draft.kind,
         speaker: draft
             .speaker
             .map(|s| s.trim().to_owned())
@@ -210,15 +211,15 @@ async fn insert<C: ConnectionTrait>(
         confidence,
         suggested_owner: draft.suggested_owner.map(|s| s.trim().to_owned()),
         owner_department_id: owner.as_ref().map(|d| d.id),
-        due_kind: DueKind::None.as_str().to_owned(),
+        due_kind: DueKind::None,
         due_on: None,
         due_meeting_id: None,
         completion_note: None,
         cancel_reason: None,
         merged_into_id: None,
         version: 1,
-        created_at: now,
-        updated_at: now,
+        created_at: at.now(),
+        updated_at: at.now(),
         confirmed_at: None,
         completed_at: None,
     };
@@ -228,7 +229,7 @@ async fn insert<C: ConnectionTrait>(
         (DueKind::NextMeeting, _) => DueChoice::NextMeeting,
         (DueKind::Asap, _) => DueChoice::Asap,
     };
-    due::apply(conn, &mut model, choice, today(now)).await?;
+    due::apply(conn, &mut model, choice, at.today()).await?;
     if choice == DueChoice::NextMeeting && model.due_meeting_id.is_none() {
         // No meeting scheduled yet: keep the date the document gave, if any.
         model.due_on = draft.due_on;
@@ -251,16 +252,24 @@ async fn insert<C: ConnectionTrait>(
     }
     let mut changes = audit::Changes::new();
     changes
-        .diff("status", None::<String>, created.status.clone())
+        .diff("status", None::<String>, created.status.as_str())
         .diff("summary", None::<String>, created.summary.clone())
         .diff("owner", None::<String>, owner.map(|d| d.name))
-        .diff("due_kind", None::<String>, created.due_kind.clone())
+        .diff("due_kind", None::<String>, created.due_kind.as_str())
         .diff(
             "due_on",
             None::<String>,
             created.due_on.map(|d| d.to_string()),
         );
-    audit::record(conn, actor, created.id, "created", changes, now).await?;
+    audit::record(
+        conn,
+        actor,
+        created.id,
+        EventAction::Created,
+        changes,
+        at.now(),
+    )
+    .await?;
     Ok(created)
 }
 

@@ -1,28 +1,9 @@
 //! The 宿題事項一覧 export: CSV in UTF-8 with a BOM (so Excel reads the Japanese),
 //! one row per task. Written by hand: RFC 4180 quoting is all it takes.
 use super::TaskView;
-use crate::domain::{DueKind, TaskStatus};
+use crate::domain::{Label, Lang, labels::due_text};
 
 pub const CSV_HEADER: [&str; 7] = ["ID", "状態", "宿題", "担当部署", "期限", "会議", "根拠"];
-
-fn status_label(status: TaskStatus) -> &'static str {
-    match status {
-        TaskStatus::Draft => "下書き",
-        TaskStatus::Open => "対応中",
-        TaskStatus::Done => "完了",
-        TaskStatus::Cancelled => "取消",
-    }
-}
-
-fn due_label(task: &TaskView) -> String {
-    match (task.due_on, task.due_kind) {
-        (Some(date), Some(DueKind::NextMeeting)) => format!("{date}（次回会議）"),
-        (Some(date), _) => date.to_string(),
-        (None, Some(DueKind::NextMeeting)) => "次回会議".to_owned(),
-        (None, Some(DueKind::Asap)) => "至急".to_owned(),
-        (None, _) => String::new(),
-    }
-}
 
 fn push_field(out: &mut String, field: &str) {
     if field.contains([',', '"', '\n', '\r']) {
@@ -55,12 +36,12 @@ pub fn render_csv(tasks: &[TaskView]) -> String {
             .collect::<Vec<_>>()
             .join("\n");
         let id = task.id.to_string();
-        let due = due_label(task);
+        let due = due_text(task.due_kind, task.due_on, Lang::Ja);
         push_row(
             &mut out,
             [
                 id.as_str(),
-                status_label(task.status),
+                task.status.label(Lang::Ja),
                 task.summary.as_str(),
                 task.owner.as_deref().unwrap_or(""),
                 due.as_str(),

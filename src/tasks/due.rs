@@ -2,14 +2,15 @@
 //! explicitly "none"), and binding "by the next meeting" to an actual meeting.
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{Actor, FieldIssue, TaskError, audit, store, today};
+use super::{Actor, FieldIssue, TaskError, audit, store};
 use crate::{
-    domain::{DueKind, TaskStatus},
+    clock::Moment,
+    domain::{DueKind, EventAction, MeetingStatus, TaskStatus},
     entities::{meeting, task},
     meetings,
 };
@@ -83,7 +84,7 @@ pub async fn apply<C: ConnectionTrait>(
     choice: DueChoice,
     today: NaiveDate,
 ) -> Result<(), TaskError> {
-    task.due_kind = choice.kind().as_str().to_owned();
+    task.due_kind = choice.kind();
     match choice {
         DueChoice::Date(date) => {
             task.due_on = Some(date);
@@ -110,12 +111,12 @@ pub async fn rebind_next_meeting_tasks_in<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
     body_id: i32,
-    now: DateTime<Utc>,
+    at: Moment,
 ) -> Result<usize, TaskError> {
-    let next = meetings::next_meeting(conn, body_id, today(now)).await?;
+    let next = meetings::next_meeting(conn, body_id, at.today()).await?;
     let scheduled: HashMap<i32, NaiveDate> = meeting::Entity::find()
         .filter(meeting::Column::BodyId.eq(body_id))
-        .filter(meeting::Column::Status.eq(meetings::SCHEDULED))
+        .filter(meeting::Column::Status.eq(MeetingStatus::Scheduled))
         .all(conn)
         .await?
         .into_iter()
@@ -123,8 +124,8 @@ pub async fn rebind_next_meeting_tasks_in<C: ConnectionTrait>(
         .collect();
     let candidates = task::Entity::find()
         .filter(task::Column::BodyId.eq(body_id))
-        .filter(task::Column::DueKind.eq(DueKind::NextMeeting.as_str()))
-        .filter(task::Column::Status.is_in([TaskStatus::Draft.as_str(), TaskStatus::Open.as_str()]))
+        .filter(task::Column::DueKind.eq(DueKind::NextMeeting))
+        .filter(task::Column::Status.is_in([TaskStatus::Draft, TaskStatus::Open]))
         .order_by_asc(task::Column::Id)
         .all(conn)
         .await?;
@@ -156,8 +157,16 @@ pub async fn rebind_next_meeting_tasks_in<C: ConnectionTrait>(
                 due_on.map(|d| d.to_string()),
             )
             .diff("due_meeting_id", before.due_meeting_id, meeting_id);
-        store::save(conn, &before, after, now).await?;
-        audit::record(conn, actor, before.id, "due_rebound", changes, now).await?;
+        store::save(conn, &before, after, at).await?;
+        audit::record(
+            conn,
+            actor,
+            before.id,
+            EventAction::DueRebound,
+            changes,
+            at.now(),
+        )
+        .await?;
         moved += 1;
     }
     Ok(moved)

@@ -2,17 +2,17 @@
 //! reject (draft → cancelled), reopen (done → open), edit, progress notes.
 //! Each step: lock the row, check permission, then the client's version, then the
 //! status; write the row and its audit event in one transaction.
-use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait,
 };
 
 use super::{
     Actor, DueInput, FieldIssue, NoteView, Permission, TaskError, TaskView, access, audit, due,
-    owner, store, today, view,
+    owner, store, view,
 };
 use crate::{
-    domain::{DueKind, TaskStatus},
+    clock::Moment,
+    domain::{DueKind, EventAction, TaskStatus},
     entities::{department, task, task_note},
 };
 
@@ -43,20 +43,18 @@ pub struct EditInput {
     pub due: DueInput,
 }
 
-fn status_of(task: &task::Model) -> TaskStatus {
-    task.status.parse().unwrap_or(TaskStatus::Draft)
-}
-
 fn require_status(
     task: &task::Model,
     allowed: &[TaskStatus],
     action: &'static str,
 ) -> Result<(), TaskError> {
-    let status = status_of(task);
-    if allowed.contains(&status) {
+    if allowed.contains(&task.status) {
         Ok(())
     } else {
-        Err(TaskError::WrongStatus { status, action })
+        Err(TaskError::WrongStatus {
+            status: task.status,
+            action,
+        })
     }
 }
 
@@ -107,7 +105,11 @@ async fn owner_name<C: ConnectionTrait>(
 
 fn due_changes(changes: &mut audit::Changes, before: &task::Model, after: &task::Model) {
     changes
-        .diff("due_kind", before.due_kind.clone(), after.due_kind.clone())
+        .diff(
+            "due_kind",
+            before.due_kind.as_str(),
+            after.due_kind.as_str(),
+        )
         .diff(
             "due_on",
             before.due_on.map(|d| d.to_string()),
@@ -127,10 +129,11 @@ async fn begin_step<C: ConnectionTrait>(
     id: i32,
     if_match: Option<i32>,
     permission: Permission,
+    at: Moment,
 ) -> Result<task::Model, TaskError> {
     let before = store::load_for_update(conn, id).await?;
     access::check(actor, &before, permission)?;
-    store::check_version(conn, &before, if_match).await?;
+    store::check_version(conn, &before, if_match, at).await?;
     Ok(before)
 }
 
@@ -140,13 +143,13 @@ async fn finish_step<C: ConnectionTrait>(
     actor: &Actor,
     before: &task::Model,
     after: task::Model,
-    action: &str,
+    action: EventAction,
     changes: audit::Changes,
-    now: DateTime<Utc>,
+    at: Moment,
 ) -> Result<TaskView, TaskError> {
-    let saved = store::save(conn, before, after, now).await?;
-    audit::record(conn, actor, before.id, action, changes, now).await?;
-    Ok(view::detail(conn, saved).await?)
+    let saved = store::save(conn, before, after, at).await?;
+    audit::record(conn, actor, before.id, action, changes, at.now()).await?;
+    Ok(view::detail(conn, saved, at).await?)
 }
 
 /// draft → open, setting owner and due date when given (see the module rule).
@@ -156,10 +159,10 @@ pub async fn confirm(
     id: i32,
     if_match: Option<i32>,
     input: ConfirmInput,
-    now: DateTime<Utc>,
+    at: Moment,
 ) -> Result<TaskView, TaskError> {
     let txn = db.begin().await?;
-    let view = confirm_in(&txn, actor, id, if_match, input, "", now).await?;
+    let view = confirm_in(&txn, actor, id, if_match, input, "", at).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -171,9 +174,9 @@ async fn confirm_in<C: ConnectionTrait>(
     if_match: Option<i32>,
     input: ConfirmInput,
     prefix: &str,
-    now: DateTime<Utc>,
+    at: Moment,
 ) -> Result<TaskView, TaskError> {
-    let before = begin_step(conn, actor, id, if_match, Permission::Manage).await?;
+    let before = begin_step(conn, actor, id, if_match, Permission::Manage, at).await?;
     require_status(&before, &[TaskStatus::Draft], "confirmed")?;
     let mut after = before.clone();
     let mut issues = Vec::new();
@@ -209,19 +212,16 @@ async fn confirm_in<C: ConnectionTrait>(
 
     match input.due.choice(prefix) {
         Err(issue) => issues.push(issue),
-        Ok(Some(choice)) => due::apply(conn, &mut after, choice, today(now)).await?,
-        Ok(None) if after.due_kind == DueKind::None.as_str() => issues.push(FieldIssue::new(
+        Ok(Some(choice)) => due::apply(conn, &mut after, choice, at.today()).await?,
+        Ok(None) if after.due_kind == DueKind::None => issues.push(FieldIssue::new(
             format!("{prefix}due_on"),
             "the draft has no due date: give due_on or due_next_meeting, or due_kind `asap` \
              or `none` to confirm it without one",
         )),
-        Ok(None)
-            if after.due_kind == DueKind::NextMeeting.as_str()
-                && after.due_meeting_id.is_none() =>
-        {
+        Ok(None) if after.due_kind == DueKind::NextMeeting && after.due_meeting_id.is_none() => {
             // Bind now if a meeting was scheduled since the import.
             let extracted = after.due_on;
-            due::apply(conn, &mut after, super::DueChoice::NextMeeting, today(now)).await?;
+            due::apply(conn, &mut after, super::DueChoice::NextMeeting, at.today()).await?;
             if after.due_meeting_id.is_none() {
                 after.due_on = extracted;
             }
@@ -232,10 +232,10 @@ async fn confirm_in<C: ConnectionTrait>(
         return Err(TaskError::Invalid(issues));
     }
 
-    after.status = TaskStatus::Open.as_str().to_owned();
-    after.confirmed_at = Some(now);
+    after.status = TaskStatus::Open;
+    after.confirmed_at = Some(at.now());
     let mut changes = audit::Changes::new();
-    changes.diff("status", before.status.clone(), after.status.clone());
+    changes.diff("status", before.status.as_str(), after.status.as_str());
     changes.diff("summary", before.summary.clone(), after.summary.clone());
     changes.diff(
         "owner",
@@ -243,7 +243,16 @@ async fn confirm_in<C: ConnectionTrait>(
         owner_name(conn, after.owner_department_id).await?,
     );
     due_changes(&mut changes, &before, &after);
-    finish_step(conn, actor, &before, after, "confirmed", changes, now).await
+    finish_step(
+        conn,
+        actor,
+        &before,
+        after,
+        EventAction::Confirmed,
+        changes,
+        at,
+    )
+    .await
 }
 
 /// Confirms all `items` or none: on any invalid item nothing changes and the answer
@@ -252,7 +261,7 @@ pub async fn bulk_confirm(
     db: &DatabaseConnection,
     actor: &Actor,
     items: Vec<BulkConfirmItem>,
-    now: DateTime<Utc>,
+    at: Moment,
 ) -> Result<Vec<TaskView>, TaskError> {
     if items.is_empty() {
         return Err(TaskError::invalid("items", "must not be empty"));
@@ -267,7 +276,7 @@ pub async fn bulk_confirm(
             issues.push(FieldIssue::new(format!("{prefix}id"), "listed twice"));
             continue;
         }
-        match confirm_in(&txn, actor, item.id, None, item.input, &prefix, now).await {
+        match confirm_in(&txn, actor, item.id, None, item.input, &prefix, at).await {
             Ok(view) => confirmed.push(view),
             Err(TaskError::Invalid(found)) => issues.extend(found),
             Err(e @ (TaskError::NotFound(_) | TaskError::WrongStatus { .. })) => {
@@ -291,10 +300,10 @@ pub async fn complete(
     id: i32,
     if_match: Option<i32>,
     note: &str,
-    now: DateTime<Utc>,
+    at: Moment,
 ) -> Result<TaskView, TaskError> {
     let txn = db.begin().await?;
-    let view = complete_in(&txn, actor, id, if_match, note, now).await?;
+    let view = complete_in(&txn, actor, id, if_match, note, at).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -307,24 +316,33 @@ pub async fn complete_in<C: ConnectionTrait>(
     id: i32,
     if_match: Option<i32>,
     note: &str,
-    now: DateTime<Utc>,
+    at: Moment,
 ) -> Result<TaskView, TaskError> {
     let note = required_text("note", note)?;
-    let before = begin_step(conn, actor, id, if_match, Permission::Report).await?;
+    let before = begin_step(conn, actor, id, if_match, Permission::Report, at).await?;
     require_status(&before, &[TaskStatus::Open], "completed")?;
     let mut after = before.clone();
-    after.status = TaskStatus::Done.as_str().to_owned();
+    after.status = TaskStatus::Done;
     after.completion_note = Some(note);
-    after.completed_at = Some(now);
+    after.completed_at = Some(at.now());
     let mut changes = audit::Changes::new();
     changes
-        .diff("status", before.status.clone(), after.status.clone())
+        .diff("status", before.status.as_str(), after.status.as_str())
         .diff(
             "completion_note",
             before.completion_note.clone(),
             after.completion_note.clone(),
         );
-    finish_step(conn, actor, &before, after, "completed", changes, now).await
+    finish_step(
+        conn,
+        actor,
+        &before,
+        after,
+        EventAction::Completed,
+        changes,
+        at,
+    )
+    .await
 }
 
 /// draft | open → cancelled, with a reason (secretariat).
@@ -334,20 +352,16 @@ pub async fn cancel(
     id: i32,
     if_match: Option<i32>,
     reason: &str,
-    now: DateTime<Utc>,
+    at: Moment,
 ) -> Result<TaskView, TaskError> {
     let reason = required_text("reason", reason)?;
-    cancel_with(
-        db,
-        actor,
-        id,
-        if_match,
-        reason,
-        &[TaskStatus::Draft, TaskStatus::Open],
-        "cancelled",
-        now,
-    )
-    .await
+    let allowed = &[TaskStatus::Draft, TaskStatus::Open];
+    let step = CancelStep {
+        allowed,
+        action: EventAction::Cancelled,
+        refused_as: "cancelled",
+    };
+    cancel_with(db, actor, id, if_match, reason, step, at).await
 }
 
 /// A draft that is not a task: draft → cancelled with the reason "rejected".
@@ -356,47 +370,48 @@ pub async fn reject(
     actor: &Actor,
     id: i32,
     if_match: Option<i32>,
-    now: DateTime<Utc>,
+    at: Moment,
 ) -> Result<TaskView, TaskError> {
-    cancel_with(
-        db,
-        actor,
-        id,
-        if_match,
-        "rejected".to_owned(),
-        &[TaskStatus::Draft],
-        "rejected",
-        now,
-    )
-    .await
+    let step = CancelStep {
+        allowed: &[TaskStatus::Draft],
+        action: EventAction::Rejected,
+        refused_as: "rejected",
+    };
+    cancel_with(db, actor, id, if_match, "rejected".to_owned(), step, at).await
 }
 
-#[allow(clippy::too_many_arguments)] // the two public steps above are the interface
+/// Which cancellation: cancel (draft or open) or reject (a draft).
+struct CancelStep<'a> {
+    allowed: &'a [TaskStatus],
+    action: EventAction,
+    /// The participle a refusal names ("it cannot be rejected").
+    refused_as: &'static str,
+}
+
 async fn cancel_with(
     db: &DatabaseConnection,
     actor: &Actor,
     id: i32,
     if_match: Option<i32>,
     reason: String,
-    allowed: &[TaskStatus],
-    action: &'static str,
-    now: DateTime<Utc>,
+    step: CancelStep<'_>,
+    at: Moment,
 ) -> Result<TaskView, TaskError> {
     let txn = db.begin().await?;
-    let before = begin_step(&txn, actor, id, if_match, Permission::Manage).await?;
-    require_status(&before, allowed, action)?;
+    let before = begin_step(&txn, actor, id, if_match, Permission::Manage, at).await?;
+    require_status(&before, step.allowed, step.refused_as)?;
     let mut after = before.clone();
-    after.status = TaskStatus::Cancelled.as_str().to_owned();
+    after.status = TaskStatus::Cancelled;
     after.cancel_reason = Some(reason);
     let mut changes = audit::Changes::new();
     changes
-        .diff("status", before.status.clone(), after.status.clone())
+        .diff("status", before.status.as_str(), after.status.as_str())
         .diff(
             "cancel_reason",
             before.cancel_reason.clone(),
             after.cancel_reason.clone(),
         );
-    let view = finish_step(&txn, actor, &before, after, action, changes, now).await?;
+    let view = finish_step(&txn, actor, &before, after, step.action, changes, at).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -408,19 +423,19 @@ pub async fn reopen(
     id: i32,
     if_match: Option<i32>,
     reason: Option<&str>,
-    now: DateTime<Utc>,
+    at: Moment,
 ) -> Result<TaskView, TaskError> {
     let reason = reason.map(|r| required_text("reason", r)).transpose()?;
     let txn = db.begin().await?;
-    let before = begin_step(&txn, actor, id, if_match, Permission::Manage).await?;
+    let before = begin_step(&txn, actor, id, if_match, Permission::Manage, at).await?;
     require_status(&before, &[TaskStatus::Done], "reopened")?;
     let mut after = before.clone();
-    after.status = TaskStatus::Open.as_str().to_owned();
+    after.status = TaskStatus::Open;
     after.completion_note = None;
     after.completed_at = None;
     let mut changes = audit::Changes::new();
     changes
-        .diff("status", before.status.clone(), after.status.clone())
+        .diff("status", before.status.as_str(), after.status.as_str())
         .diff(
             "completion_note",
             before.completion_note.clone(),
@@ -429,7 +444,16 @@ pub async fn reopen(
     if let Some(reason) = reason {
         changes.set("reason", None::<String>, reason);
     }
-    let view = finish_step(&txn, actor, &before, after, "reopened", changes, now).await?;
+    let view = finish_step(
+        &txn,
+        actor,
+        &before,
+        after,
+        EventAction::Reopened,
+        changes,
+        at,
+    )
+    .await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -442,10 +466,10 @@ pub async fn edit(
     id: i32,
     if_match: Option<i32>,
     input: EditInput,
-    now: DateTime<Utc>,
+    at: Moment,
 ) -> Result<TaskView, TaskError> {
     let txn = db.begin().await?;
-    let before = begin_step(&txn, actor, id, if_match, Permission::Manage).await?;
+    let before = begin_step(&txn, actor, id, if_match, Permission::Manage, at).await?;
     require_status(&before, &[TaskStatus::Draft, TaskStatus::Open], "edited")?;
     let mut after = before.clone();
     let mut issues = Vec::new();
@@ -461,7 +485,7 @@ pub async fn edit(
     }
     match input.due.choice("") {
         Err(issue) => issues.push(issue),
-        Ok(Some(choice)) => due::apply(&txn, &mut after, choice, today(now)).await?,
+        Ok(Some(choice)) => due::apply(&txn, &mut after, choice, at.today()).await?,
         Ok(None) => {}
     }
     if !issues.is_empty() {
@@ -477,9 +501,18 @@ pub async fn edit(
     due_changes(&mut changes, &before, &after);
     if changes.is_empty() {
         // Nothing to change: no new version, no event.
-        return Ok(view::detail(&txn, before).await?);
+        return Ok(view::detail(&txn, before, at).await?);
     }
-    let view = finish_step(&txn, actor, &before, after, "edited", changes, now).await?;
+    let view = finish_step(
+        &txn,
+        actor,
+        &before,
+        after,
+        EventAction::Edited,
+        changes,
+        at,
+    )
+    .await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -491,25 +524,33 @@ pub async fn add_note(
     id: i32,
     if_match: Option<i32>,
     body: &str,
-    now: DateTime<Utc>,
+    at: Moment,
 ) -> Result<NoteView, TaskError> {
     let body = required_text("body", body)?;
     let txn = db.begin().await?;
-    let task = begin_step(&txn, actor, id, if_match, Permission::Report).await?;
+    let task = begin_step(&txn, actor, id, if_match, Permission::Report, at).await?;
     require_status(&task, &[TaskStatus::Open], "annotated")?;
     let note = task_note::ActiveModel {
         task_id: Set(task.id),
         author_user_id: Set(actor.user_id),
         author_label: Set(actor.label.clone()),
         body: Set(body.clone()),
-        created_at: Set(now),
+        created_at: Set(at.now()),
         ..Default::default()
     }
     .insert(&txn)
     .await?;
     let mut changes = audit::Changes::new();
     changes.set("note", None::<String>, body);
-    audit::record(&txn, actor, task.id, "note_added", changes, now).await?;
+    audit::record(
+        &txn,
+        actor,
+        task.id,
+        EventAction::NoteAdded,
+        changes,
+        at.now(),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(note.into())
+    Ok(NoteView::new(note, at))
 }

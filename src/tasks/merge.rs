@@ -1,12 +1,15 @@
 //! Merging duplicate drafts: the extractor may find one request in two places.
-use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
 };
 
 use super::{Actor, FieldIssue, Permission, TaskError, TaskView, access, audit, store, view};
-use crate::{domain::TaskStatus, entities::task_evidence};
+use crate::{
+    clock::Moment,
+    domain::{EventAction, TaskStatus},
+    entities::task_evidence,
+};
 
 /// The most drafts merged at once.
 pub const MAX_MERGE: usize = 100;
@@ -18,7 +21,7 @@ pub async fn merge(
     actor: &Actor,
     into: i32,
     from: &[i32],
-    now: DateTime<Utc>,
+    at: Moment,
 ) -> Result<TaskView, TaskError> {
     if from.is_empty() {
         return Err(TaskError::invalid(
@@ -45,7 +48,7 @@ pub async fn merge(
     let target = store::load_for_update(&txn, into).await?;
     access::check(actor, &target, Permission::Manage)?;
     let mut issues = Vec::new();
-    if target.status != TaskStatus::Draft.as_str() {
+    if target.status != TaskStatus::Draft {
         issues.push(FieldIssue::new(
             "into",
             format!("task {into} is not a draft"),
@@ -54,7 +57,7 @@ pub async fn merge(
     let mut sources = Vec::with_capacity(from.len());
     for (i, id) in from.iter().enumerate() {
         match store::load_for_update(&txn, *id).await {
-            Ok(task) if task.status == TaskStatus::Draft.as_str() => sources.push(task),
+            Ok(task) if task.status == TaskStatus::Draft => sources.push(task),
             Ok(_) => issues.push(FieldIssue::new(
                 format!("from[{i}]"),
                 format!("task {id} is not a draft"),
@@ -100,29 +103,37 @@ pub async fn merge(
             copied += 1;
         }
         let mut after = source.clone();
-        after.status = TaskStatus::Cancelled.as_str().to_owned();
+        after.status = TaskStatus::Cancelled;
         after.merged_into_id = Some(into);
         after.cancel_reason = Some(format!("merged into {into}"));
         let mut changes = audit::Changes::new();
         changes
-            .diff("status", source.status.clone(), after.status.clone())
+            .diff("status", source.status.as_str(), after.status.as_str())
             .diff("merged_into_id", source.merged_into_id, Some(into))
             .diff(
                 "cancel_reason",
                 source.cancel_reason.clone(),
                 after.cancel_reason.clone(),
             );
-        store::save(&txn, source, after, now).await?;
-        audit::record(&txn, actor, source.id, "merged_away", changes, now).await?;
+        store::save(&txn, source, after, at).await?;
+        audit::record(
+            &txn,
+            actor,
+            source.id,
+            EventAction::MergedAway,
+            changes,
+            at.now(),
+        )
+        .await?;
     }
     let mut changes = audit::Changes::new();
     changes
         .set("merged_from", None::<Vec<i32>>, from.to_vec())
         .diff("evidence", evidence_before, evidence_before + copied);
     // The target's row gets a new version too: its evidence changed.
-    let saved = store::save(&txn, &target, target.clone(), now).await?;
-    audit::record(&txn, actor, into, "merged", changes, now).await?;
-    let view = view::detail(&txn, saved).await?;
+    let saved = store::save(&txn, &target, target.clone(), at).await?;
+    audit::record(&txn, actor, into, EventAction::Merged, changes, at.now()).await?;
+    let view = view::detail(&txn, saved, at).await?;
     txn.commit().await?;
     Ok(view)
 }

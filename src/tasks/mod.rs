@@ -2,7 +2,8 @@
 //! cancelled, progress notes, and the audit trail.
 //!
 //! Every public function here takes a database connection (or an open transaction),
-//! the [`Actor`] doing it and the current instant, and answers a [`TaskError`]; the
+//! the [`Actor`] doing it and the request's [`Moment`](crate::clock::Moment) (its
+//! instant, local date and time zone), and answers a [`TaskError`]; the
 //! HTTP layer only translates. Functions that change something open their own
 //! transaction unless their name ends in `_in` (those run inside the caller's one).
 //!
@@ -23,8 +24,6 @@ mod query;
 mod store;
 mod view;
 
-use chrono::{DateTime, NaiveDate, Utc};
-
 use crate::domain::{AuthenticatedUser, Role};
 
 pub use access::{Permission, permits, sees_unconfirmed};
@@ -39,14 +38,6 @@ pub use lifecycle::{
 pub use merge::merge;
 pub use query::{TaskFilter, events, get, list, list_all};
 pub use view::{EventView, EvidenceView, NoteView, TaskPage, TaskView};
-
-/// The time zone dates are local to: due dates, "today", "overdue".
-pub const TIME_ZONE: chrono_tz::Tz = chrono_tz::Asia::Tokyo;
-
-/// Today's date in Asia/Tokyo at `now`.
-pub fn today(now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&TIME_ZONE).date_naive()
-}
 
 /// Text a database can store: PostgreSQL refuses NUL in text, so it is invalid input
 /// everywhere (checked before any query, so it is a 422, never a 500).

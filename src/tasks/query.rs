@@ -1,15 +1,14 @@
 //! Reading tasks: the filtered, paginated list, one task, its audit trail.
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Order, QueryFilter,
     QueryOrder, QuerySelect, Select,
     sea_query::{Expr, ExprTrait, LikeExpr, NullOrdering, Query},
 };
 
-use super::{
-    Actor, EventView, Permission, TaskError, TaskPage, TaskView, access, owner, today, view,
-};
+use super::{Actor, EventView, Permission, TaskError, TaskPage, TaskView, access, owner, view};
 use crate::{
+    clock::Moment,
     domain::TaskStatus,
     entities::{task, task_event, task_evidence},
 };
@@ -24,7 +23,7 @@ pub struct TaskFilter {
     pub due_before: Option<NaiveDate>,
     /// Due on or after this date.
     pub due_after: Option<NaiveDate>,
-    /// Open and due before today (Asia/Tokyo).
+    /// Open and due before today.
     pub overdue: bool,
     /// Text in the summary or an evidence quote.
     pub q: Option<String>,
@@ -65,22 +64,22 @@ fn confirmed_only(status: Option<TaskStatus>) -> Condition {
         Some(TaskStatus::Draft) => Condition::all().add(Expr::val(1).eq(0)),
         Some(TaskStatus::Cancelled) => Condition::all().add(confirmed),
         None => Condition::any()
-            .add(task::Column::Status.is_in([TaskStatus::Open.as_str(), TaskStatus::Done.as_str()]))
+            .add(task::Column::Status.is_in([TaskStatus::Open, TaskStatus::Done]))
             .add(
                 Condition::all()
-                    .add(task::Column::Status.eq(TaskStatus::Cancelled.as_str()))
+                    .add(task::Column::Status.eq(TaskStatus::Cancelled))
                     .add(confirmed),
             ),
     }
 }
 
-fn condition(actor: &Actor, filter: &TaskFilter, now: DateTime<Utc>) -> Condition {
+fn condition(actor: &Actor, filter: &TaskFilter, today: NaiveDate) -> Condition {
     let mut condition = Condition::all();
     if !access::sees_unconfirmed(actor) {
         condition = condition.add(confirmed_only(filter.status));
     }
     if let Some(status) = filter.status {
-        condition = condition.add(task::Column::Status.eq(status.as_str()));
+        condition = condition.add(task::Column::Status.eq(status));
     }
     if let Some(id) = filter.department_id {
         condition = condition.add(task::Column::OwnerDepartmentId.eq(id));
@@ -96,8 +95,8 @@ fn condition(actor: &Actor, filter: &TaskFilter, now: DateTime<Utc>) -> Conditio
     }
     if filter.overdue {
         condition = condition
-            .add(task::Column::Status.eq(TaskStatus::Open.as_str()))
-            .add(task::Column::DueOn.lt(today(now)));
+            .add(task::Column::Status.eq(TaskStatus::Open))
+            .add(task::Column::DueOn.lt(today));
     }
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         // NUL cannot be stored, so nothing contains it (and PostgreSQL refuses it as a parameter).
@@ -126,9 +125,9 @@ fn select(
     backend: DbBackend,
     actor: &Actor,
     filter: &TaskFilter,
-    now: DateTime<Utc>,
+    today: NaiveDate,
 ) -> Select<task::Entity> {
-    let query = task::Entity::find().filter(condition(actor, filter, now));
+    let query = task::Entity::find().filter(condition(actor, filter, today));
     // Undated tasks last; the id makes the order total, so pages are stable. Spelled
     // per backend so that each one reads it straight from an index (see migration
     // m20261122_050000_task_list_order).
@@ -151,26 +150,26 @@ pub async fn list<C: ConnectionTrait>(
     filter: &TaskFilter,
     page: u64,
     page_size: u64,
-    now: DateTime<Utc>,
+    at: Moment,
 ) -> Result<TaskPage, TaskError> {
     // A plain COUNT(*) over the condition: the paginator's count wraps the whole
     // ordered select in a subquery, which reads every matching row.
     let total: i64 = task::Entity::find()
         .select_only()
         .column_as(Expr::col((task::Entity, task::Column::Id)).count(), "total")
-        .filter(condition(actor, filter, now))
+        .filter(condition(actor, filter, at.today()))
         .into_tuple()
         .one(conn)
         .await?
         .unwrap_or(0);
     let total = u64::try_from(total).unwrap_or(0);
-    let rows = select(conn.get_database_backend(), actor, filter, now)
+    let rows = select(conn.get_database_backend(), actor, filter, at.today())
         .offset(page.saturating_sub(1).saturating_mul(page_size))
         .limit(page_size)
         .all(conn)
         .await?;
     Ok(TaskPage {
-        items: view::views(conn, rows).await?,
+        items: view::views(conn, rows, at).await?,
         total,
         page,
         page_size,
@@ -182,19 +181,19 @@ pub async fn list_all<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
     filter: &TaskFilter,
-    now: DateTime<Utc>,
+    at: Moment,
 ) -> Result<Vec<TaskView>, TaskError> {
     const CHUNK: u64 = 1_000;
     let mut all = Vec::new();
     let mut offset = 0;
     loop {
-        let rows = select(conn.get_database_backend(), actor, filter, now)
+        let rows = select(conn.get_database_backend(), actor, filter, at.today())
             .offset(offset)
             .limit(CHUNK)
             .all(conn)
             .await?;
         let fetched = rows.len() as u64;
-        all.extend(view::views(conn, rows).await?);
+        all.extend(view::views(conn, rows, at).await?);
         if fetched < CHUNK {
             return Ok(all);
         }
@@ -207,13 +206,14 @@ pub async fn get<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
     id: i32,
+    at: Moment,
 ) -> Result<TaskView, TaskError> {
     let task = task::Entity::find_by_id(id)
         .one(conn)
         .await?
         .ok_or(TaskError::NotFound(id))?;
     access::check(actor, &task, Permission::Read)?;
-    Ok(view::detail(conn, task).await?)
+    Ok(view::detail(conn, task, at).await?)
 }
 
 /// The audit trail of one task, oldest first.
@@ -221,6 +221,7 @@ pub async fn events<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
     id: i32,
+    at: Moment,
 ) -> Result<Vec<EventView>, TaskError> {
     let task = task::Entity::find_by_id(id)
         .one(conn)
@@ -233,6 +234,6 @@ pub async fn events<C: ConnectionTrait>(
         .all(conn)
         .await?
         .into_iter()
-        .map(EventView::from)
+        .map(|event| EventView::new(event, at))
         .collect())
 }

@@ -1,12 +1,11 @@
 //! Reading a task to change it, and writing it back guarded by its version.
-use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QuerySelect,
 };
 
 use super::{TaskError, view};
-use crate::entities::task;
+use crate::{clock::Moment, entities::task};
 
 /// The task, locked for the rest of the transaction where the database can
 /// (PostgreSQL `FOR UPDATE`; SQLite serialises writers anyway).
@@ -26,15 +25,16 @@ pub async fn check_version<C: ConnectionTrait>(
     conn: &C,
     task: &task::Model,
     expected: Option<i32>,
+    at: Moment,
 ) -> Result<(), TaskError> {
     match expected {
-        Some(version) if version != task.version => Err(stale(conn, task.clone()).await),
+        Some(version) if version != task.version => Err(stale(conn, task.clone(), at).await),
         _ => Ok(()),
     }
 }
 
-pub async fn stale<C: ConnectionTrait>(conn: &C, task: task::Model) -> TaskError {
-    match view::detail(conn, task).await {
+pub async fn stale<C: ConnectionTrait>(conn: &C, task: task::Model, at: Moment) -> TaskError {
+    match view::detail(conn, task, at).await {
         Ok(current) => TaskError::Stale(Box::new(current)),
         Err(e) => TaskError::Db(e),
     }
@@ -46,11 +46,11 @@ pub async fn save<C: ConnectionTrait>(
     conn: &C,
     before: &task::Model,
     mut after: task::Model,
-    now: DateTime<Utc>,
+    at: Moment,
 ) -> Result<task::Model, TaskError> {
     after.id = before.id;
     after.version = before.version + 1;
-    after.updated_at = now;
+    after.updated_at = at.now();
     let result = task::Entity::update_many()
         .set(after.clone().into_active_model().reset_all())
         .filter(task::Column::Id.eq(before.id))
@@ -62,7 +62,7 @@ pub async fn save<C: ConnectionTrait>(
             .one(conn)
             .await?
             .ok_or(TaskError::NotFound(before.id))?;
-        return Err(stale(conn, current).await);
+        return Err(stale(conn, current, at).await);
     }
     Ok(after)
 }

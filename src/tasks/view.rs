@@ -2,13 +2,13 @@
 //! per task) so a page of 200 costs the same few queries as a page of one.
 use std::collections::HashMap;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::TIME_ZONE;
 use crate::{
+    clock::Moment,
     domain::{DueKind, TaskKind, TaskStatus},
     entities::{department, meeting, task, task_event, task_evidence, task_note},
 };
@@ -37,13 +37,13 @@ pub struct TaskView {
     pub id: i32,
     pub status: TaskStatus,
     pub summary: String,
-    pub kind: Option<TaskKind>,
+    pub kind: TaskKind,
     /// The owner department's name, or null while a draft has none.
     pub owner: Option<String>,
     pub owner_department_id: Option<i32>,
     /// The owner as the extractor read it, when it matched no department.
     pub suggested_owner: Option<String>,
-    pub due_kind: Option<DueKind>,
+    pub due_kind: DueKind,
     /// The due date (Asia/Tokyo); for `next_meeting`, the bound meeting's date.
     pub due_on: Option<NaiveDate>,
     /// The meeting a `next_meeting` due date is bound to.
@@ -96,8 +96,8 @@ pub struct EventView {
     pub created_at: DateTime<FixedOffset>,
 }
 
-impl From<task_event::Model> for EventView {
-    fn from(event: task_event::Model) -> Self {
+impl EventView {
+    pub fn new(event: task_event::Model, at: Moment) -> Self {
         Self {
             id: event.id,
             task_id: event.task_id,
@@ -105,31 +105,28 @@ impl From<task_event::Model> for EventView {
             actor: event.actor_label,
             action: event.action,
             changes: event.changes,
-            created_at: local(event.created_at),
+            created_at: at.local(event.created_at),
         }
     }
 }
 
-impl From<task_note::Model> for NoteView {
-    fn from(note: task_note::Model) -> Self {
+impl NoteView {
+    pub fn new(note: task_note::Model, at: Moment) -> Self {
         Self {
             id: note.id,
             author: note.author_label,
             author_user_id: note.author_user_id,
             body: note.body,
-            created_at: local(note.created_at),
+            created_at: at.local(note.created_at),
         }
     }
 }
 
-pub fn local(at: DateTime<Utc>) -> DateTime<FixedOffset> {
-    at.with_timezone(&TIME_ZONE).fixed_offset()
-}
-
-/// Views of `tasks`, in the same order.
+/// Views of `tasks`, in the same order; times local to `at`'s time zone.
 pub async fn views<C: ConnectionTrait>(
     conn: &C,
     tasks: Vec<task::Model>,
+    at: Moment,
 ) -> Result<Vec<TaskView>, DbErr> {
     if tasks.is_empty() {
         return Ok(Vec::new());
@@ -183,13 +180,17 @@ pub async fn views<C: ConnectionTrait>(
                 .and_then(|id| owners.get(&id).cloned());
             let meeting_title = meetings.get(&t.meeting_id).cloned();
             let evidence = evidence.remove(&t.id).unwrap_or_default();
-            view(t, owner, meeting_title, evidence)
+            view(t, owner, meeting_title, evidence, at)
         })
         .collect())
 }
 
 /// One task's view, with its progress notes.
-pub async fn detail<C: ConnectionTrait>(conn: &C, task: task::Model) -> Result<TaskView, DbErr> {
+pub async fn detail<C: ConnectionTrait>(
+    conn: &C,
+    task: task::Model,
+    at: Moment,
+) -> Result<TaskView, DbErr> {
     let id = task.id;
     let notes = task_note::Entity::find()
         .filter(task_note::Column::TaskId.eq(id))
@@ -197,11 +198,11 @@ pub async fn detail<C: ConnectionTrait>(conn: &C, task: task::Model) -> Result<T
         .order_by_asc(task_note::Column::Id)
         .all(conn)
         .await?;
-    let mut views = views(conn, vec![task]).await?;
+    let mut views = views(conn, vec![task], at).await?;
     let mut view = views
         .pop()
         .ok_or_else(|| DbErr::RecordNotFound(format!("task {id}")))?;
-    view.notes = Some(notes.into_iter().map(NoteView::from).collect());
+    view.notes = Some(notes.into_iter().map(|n| NoteView::new(n, at)).collect());
     Ok(view)
 }
 
@@ -210,18 +211,17 @@ fn view(
     owner: Option<String>,
     meeting_title: Option<String>,
     evidence: Vec<EvidenceView>,
+    at: Moment,
 ) -> TaskView {
     TaskView {
         id: t.id,
-        // Rows are written only through this module, so the texts parse; a row
-        // edited by hand shows as a draft/none rather than failing the whole page.
-        status: t.status.parse().unwrap_or(TaskStatus::Draft),
+        status: t.status,
         summary: t.summary,
-        kind: t.kind.parse().ok(),
+        kind: t.kind,
         owner,
         owner_department_id: t.owner_department_id,
         suggested_owner: t.suggested_owner,
-        due_kind: t.due_kind.parse().ok(),
+        due_kind: t.due_kind,
         due_on: t.due_on,
         due_meeting_id: t.due_meeting_id,
         body_id: t.body_id,
@@ -235,10 +235,10 @@ fn view(
         cancel_reason: t.cancel_reason,
         merged_into_id: t.merged_into_id,
         version: t.version,
-        created_at: local(t.created_at),
-        updated_at: local(t.updated_at),
-        confirmed_at: t.confirmed_at.map(local),
-        completed_at: t.completed_at.map(local),
+        created_at: at.local(t.created_at),
+        updated_at: at.local(t.updated_at),
+        confirmed_at: t.confirmed_at.map(|c| at.local(c)),
+        completed_at: t.completed_at.map(|c| at.local(c)),
         notes: None,
     }
 }

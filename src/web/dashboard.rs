@@ -12,11 +12,10 @@ use serde::Serialize;
 
 use super::{PageError, session::Page, templates};
 use crate::{
-    domain::TaskStatus,
+    domain::{DueKind, TaskStatus},
     entities::{department, task},
     meetings,
     state::AppState,
-    tasks,
 };
 
 pub fn router() -> Router<AppState> {
@@ -44,13 +43,13 @@ struct ItemRow {
     id: i32,
     summary: String,
     due_on: Option<NaiveDate>,
-    due_kind: String,
+    due_kind: DueKind,
     overdue: bool,
     due_next: bool,
 }
 
 async fn dashboard(State(state): State<AppState>, page: Page) -> Result<Html<String>, PageError> {
-    let today = tasks::today(state.clock.now());
+    let today = state.today();
     let next_meeting = meetings::next_meeting_of_any(&state.db, today).await?;
     let next_date = next_meeting.as_ref().map(|m| m.held_on);
     let next = next_meeting
@@ -74,7 +73,7 @@ async fn dashboard(State(state): State<AppState>, page: Page) -> Result<Html<Str
             .column_as(task::Column::Id.count(), "open")
             .column_as(Expr::from(overdue), "overdue")
             .column_as(Expr::from(due_next), "due_next")
-            .filter(task::Column::Status.eq(TaskStatus::Open.as_str()))
+            .filter(task::Column::Status.eq(TaskStatus::Open))
             .group_by(task::Column::OwnerDepartmentId)
             .into_model::<DepartmentCounts>()
             .all(&state.db)
@@ -93,7 +92,7 @@ async fn dashboard(State(state): State<AppState>, page: Page) -> Result<Html<Str
             .collect();
         rows.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)));
         let drafts = task::Entity::find()
-            .filter(task::Column::Status.eq(TaskStatus::Draft.as_str()))
+            .filter(task::Column::Status.eq(TaskStatus::Draft))
             .count(&state.db)
             .await?;
         let html = templates::render(
@@ -109,7 +108,7 @@ async fn dashboard(State(state): State<AppState>, page: Page) -> Result<Html<Str
 
     let items: Vec<ItemRow> = match page.user.department_id {
         Some(department_id) => task::Entity::find()
-            .filter(task::Column::Status.eq(TaskStatus::Open.as_str()))
+            .filter(task::Column::Status.eq(TaskStatus::Open))
             .filter(task::Column::OwnerDepartmentId.eq(department_id))
             .order_by_asc(task::Column::DueOn)
             .order_by_asc(task::Column::Id)

@@ -1,30 +1,8 @@
-//! The UI's words in Japanese (first) and English, as one table.
-use serde::Serialize;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    Ja,
-    En,
-}
-
-impl Lang {
-    pub fn parse(code: &str) -> Option<Self> {
-        match code {
-            "ja" => Some(Self::Ja),
-            "en" => Some(Self::En),
-            _ => None,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Ja => "ja",
-            Self::En => "en",
-        }
-    }
-}
+//! The pages' own words in Japanese (first) and English, as one table. The names
+//! of stored values (statuses, due kinds, roles, audit actions and fields) are
+//! the catalogue's (`domain::labels`): a key such as `status.open` is looked up
+//! there.
+use crate::domain::{Lang, labels};
 
 /// key, Japanese, English.
 const MESSAGES: &[(&str, &str, &str)] = &[
@@ -48,20 +26,6 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "ログインIDまたはパスワードが違います。",
         "Wrong login or password.",
     ),
-    ("role.admin", "管理者", "Administrator"),
-    ("role.secretariat", "事務局", "Secretariat"),
-    ("role.department", "部署", "Department"),
-    ("role.viewer", "閲覧", "Viewer"),
-    ("status.draft", "下書き", "Draft"),
-    ("status.open", "対応中", "Open"),
-    ("status.done", "完了", "Done"),
-    ("status.cancelled", "取消", "Cancelled"),
-    ("kind.request", "依頼", "Request"),
-    ("kind.commitment", "約束", "Commitment"),
-    ("kind.report", "報告", "Report"),
-    ("due.next_meeting", "次回会議まで", "By the next meeting"),
-    ("due.asap", "早急に", "As soon as possible"),
-    ("due.none", "期限なし", "No due date"),
     ("dashboard.title", "ダッシュボード", "Dashboard"),
     ("dashboard.next_meeting", "次回会議", "Next meeting"),
     ("dashboard.none_scheduled", "未定", "not scheduled"),
@@ -89,8 +53,6 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("task.overdue", "期限超過", "overdue"),
     ("meetings.date", "開催日", "Date"),
     ("meetings.body", "会議体", "Body"),
-    ("meetings.held", "開催済み", "Held"),
-    ("meetings.scheduled", "開催予定", "Scheduled"),
     (
         "meetings.none",
         "会議はまだありません。会議録を取り込んでください。",
@@ -160,62 +122,27 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("tasks.filter", "絞り込む", "Filter"),
     ("tasks.csv", "CSVで出力", "Export CSV"),
     ("tasks.count", "件", "items"),
-    ("outbox.pending", "送信待ち", "Pending"),
-    ("outbox.sending", "送信中", "Sending"),
-    ("outbox.sent", "送信済み", "Sent"),
-    ("outbox.failed", "送信失敗", "Failed"),
-    (
-        "outbox.superseded",
-        "会議日程の変更により取り消し",
-        "Withdrawn: the meeting was moved",
-    ),
     ("outbox.subject", "件名", "Subject"),
     ("outbox.recipients", "宛先", "Recipients"),
     ("outbox.attempts", "試行回数", "Attempts"),
     ("outbox.empty", "メールはありません。", "No mail."),
-    ("event.created", "作成", "Created"),
-    ("event.confirmed", "確定", "Confirmed"),
-    ("event.edited", "編集", "Edited"),
-    ("event.completed", "完了", "Completed"),
-    ("event.cancelled", "取消", "Cancelled"),
-    ("event.rejected", "却下", "Rejected"),
-    ("event.reopened", "再開", "Reopened"),
-    ("event.merged", "統合", "Merged"),
-    ("event.merged_away", "統合により取消", "Merged into another"),
-    ("event.note_added", "進捗を記録", "Note added"),
-    (
-        "event.due_rebound",
-        "期限が会議の日程に追従",
-        "Due date followed the meeting",
-    ),
-    ("field.status", "状態", "status"),
-    ("field.summary", "宿題", "summary"),
-    ("field.owner", "担当部署", "owner"),
-    ("field.due_kind", "期限の種類", "due kind"),
-    ("field.due_on", "期限", "due date"),
-    ("field.due_meeting_id", "期限の会議", "due meeting"),
-    ("field.completion_note", "完了報告", "completion note"),
-    ("field.cancel_reason", "取消理由", "reason"),
-    ("field.note", "進捗", "note"),
     ("error.title", "エラー", "Error"),
     ("error.back", "戻る", "Back"),
 ];
 
-/// The translation of `key`, or `fallback` when the table has none (e.g. an audit
-/// action added later).
-pub fn translate_or(lang: Lang, key: &str, fallback: &str) -> String {
-    MESSAGES.iter().find(|(k, _, _)| *k == key).map_or_else(
-        || fallback.to_owned(),
-        |(_, ja, en)| match lang {
-            Lang::Ja => (*ja).to_owned(),
-            Lang::En => (*en).to_owned(),
-        },
-    )
-}
-
-/// The translation of `key`; the key itself when missing, so a gap is visible.
+/// The words for `key`: the pages' table, else the catalogue; the key itself
+/// when neither has it, so a gap is visible.
 pub fn translate(lang: Lang, key: &str) -> String {
-    translate_or(lang, key, key)
+    MESSAGES
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, ja, en)| match lang {
+            Lang::Ja => *ja,
+            Lang::En => *en,
+        })
+        .or_else(|| labels::lookup(key, lang))
+        .unwrap_or(key)
+        .to_owned()
 }
 
 #[cfg(test)]
@@ -235,6 +162,7 @@ mod tests {
                 .all(|(_, ja, en)| !ja.is_empty() && !en.is_empty())
         );
         assert_eq!(translate(Lang::En, "nav.meetings"), "Meetings");
+        assert_eq!(translate(Lang::Ja, "status.open"), "対応中");
         assert_eq!(translate(Lang::Ja, "missing.key"), "missing.key");
     }
 }

@@ -92,10 +92,7 @@ async fn upload(
     let actor = Actor::user(&page.user);
     let mut results = Vec::with_capacity(files.len());
     for (file, bytes) in files {
-        let result = match importer
-            .import(&file, &bytes, &actor, state.clock.now())
-            .await
-        {
+        let result = match importer.import(&file, &bytes, &actor, state.moment()).await {
             Ok(ImportOutcome::Imported {
                 meeting_id,
                 title,

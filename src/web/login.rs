@@ -10,12 +10,12 @@ use serde::Deserialize;
 
 use super::{
     PageError,
-    i18n::Lang,
     session::{CsrfForm, LANG_COOKIE, lang_from},
     templates,
 };
 use crate::{
     accounts::{new_token, session},
+    domain::Lang,
     state::AppState,
 };
 

@@ -21,7 +21,7 @@ use super::{
 };
 use crate::{
     departments::Departments,
-    domain::{DueKind, TaskStatus},
+    domain::{DueKind, MeetingStatus, TaskStatus},
     entities::{body, task},
     meetings::{self, NewMeeting},
     state::AppState,
@@ -40,7 +40,7 @@ pub fn router() -> Router<AppState> {
 #[derive(Debug, FromQueryResult)]
 struct StatusCount {
     meeting_id: i32,
-    status: String,
+    status: TaskStatus,
     n: i64,
 }
 
@@ -50,7 +50,7 @@ struct MeetingRow {
     title: String,
     body: String,
     held_on: NaiveDate,
-    status: String,
+    status: MeetingStatus,
     drafts: i64,
     open: i64,
 }
@@ -63,7 +63,7 @@ async fn list(State(state): State<AppState>, page: Page) -> Result<Html<String>,
         .column(task::Column::MeetingId)
         .column(task::Column::Status)
         .column_as(task::Column::Id.count(), "n")
-        .filter(task::Column::Status.is_in([TaskStatus::Draft.as_str(), TaskStatus::Open.as_str()]))
+        .filter(task::Column::Status.is_in([TaskStatus::Draft, TaskStatus::Open]))
         .group_by(task::Column::MeetingId)
         .group_by(task::Column::Status)
         .into_model::<StatusCount>()
@@ -72,7 +72,7 @@ async fn list(State(state): State<AppState>, page: Page) -> Result<Html<String>,
     let count = |meeting: i32, status: TaskStatus| {
         counts
             .iter()
-            .find(|c| c.meeting_id == meeting && c.status == status.as_str())
+            .find(|c| c.meeting_id == meeting && c.status == status)
             .map_or(0, |c| c.n)
     };
     let rows: Vec<MeetingRow> = meetings
@@ -165,7 +165,7 @@ async fn schedule(
         })?;
     let new = form.when.parse()?;
     let actor = Actor::user(&page.user);
-    let scheduled = meetings::schedule(&state.db, &actor, body_id, new, state.clock.now()).await?;
+    let scheduled = meetings::schedule(&state.db, &actor, body_id, new, state.moment()).await?;
     Ok(Redirect::to(&format!("/meetings/{}", scheduled.id)).into_response())
 }
 
@@ -177,7 +177,7 @@ async fn move_meeting(
 ) -> Result<Response, PageError> {
     let change = form.parse()?;
     let actor = Actor::user(&page.user);
-    meetings::reschedule(&state.db, &actor, id, change, state.clock.now()).await?;
+    meetings::reschedule(&state.db, &actor, id, change, state.moment()).await?;
     Ok(Redirect::to(&format!("/meetings/{id}")).into_response())
 }
 
@@ -196,10 +196,21 @@ async fn render_meeting(
     error: Option<String>,
 ) -> Result<String, PageError> {
     let actor = Actor::user(&page.user);
-    let now = state.clock.now();
-    let detail = meetings::get_meeting(&state.db, &actor, id, now).await?;
+    let at = state.moment();
+    let detail = meetings::get_meeting(&state.db, &actor, id, at).await?;
     let next_meeting =
-        meetings::next_meeting(&state.db, detail.meeting.body_id, tasks::today(now)).await?;
+        meetings::next_meeting(&state.db, detail.meeting.body_id, at.today()).await?;
+    let due_options: Vec<_> = DueKind::ALL
+        .iter()
+        .map(|kind| {
+            let date = match kind {
+                DueKind::NextMeeting => next_meeting.as_ref().map(|m| m.held_on.to_string()),
+                _ => None,
+            };
+            context! { kind => kind.as_str(), date => date }
+        })
+        .collect();
+    let movable = page.is_secretariat() && detail.meeting.status == MeetingStatus::Scheduled;
     let (drafts, others): (Vec<TaskView>, Vec<TaskView>) = detail
         .tasks
         .into_iter()
@@ -234,7 +245,8 @@ async fn render_meeting(
                 drafts => drafts.iter().map(draft_row).collect::<Vec<_>>(),
                 tasks => others,
                 departments => departments,
-                next_meeting => next_meeting.map(|m| m.held_on.to_string()),
+                due_options => due_options,
+                movable => movable,
                 error => error,
             },
         ),
@@ -244,15 +256,14 @@ async fn render_meeting(
 
 /// A draft as the review form shows it: `due_kind` always set.
 fn draft_row(task: &TaskView) -> minijinja::Value {
-    let due_kind = task.due_kind.unwrap_or(DueKind::None);
     context! {
         id => task.id,
-        kind => task.kind.map(|k| k.as_str()).unwrap_or("request"),
+        kind => task.kind.as_str(),
         speaker => &task.speaker,
         summary => &task.summary,
         owner => &task.owner,
         suggested_owner => &task.suggested_owner,
-        due_kind => due_kind.as_str(),
+        due_kind => task.due_kind.as_str(),
         due_on => task.due_on.map(|d| d.to_string()),
         evidence => &task.evidence,
     }
@@ -294,8 +305,8 @@ impl<'a> DraftFields<'a> {
 
     fn due(&self) -> Result<DueInput, PageError> {
         let mut due = DueInput::default();
-        match self.get("due_kind") {
-            Some("date") => {
+        match self.get("due_kind").and_then(|k| k.parse::<DueKind>().ok()) {
+            Some(DueKind::Date) => {
                 let raw = self.get("due_on").ok_or_else(|| {
                     PageError::Unprocessable(format!(
                         "#{}: 期限の日付を入力してください / enter the due date",
@@ -309,10 +320,9 @@ impl<'a> DraftFields<'a> {
                     ))
                 })?);
             }
-            Some("next_meeting") => due.due_next_meeting = Some(true),
-            Some("asap") => due.due_kind = Some(DueKind::Asap),
-            Some("none") => due.due_kind = Some(DueKind::None),
-            _ => {}
+            Some(DueKind::NextMeeting) => due.due_next_meeting = Some(true),
+            Some(kind @ (DueKind::Asap | DueKind::None)) => due.due_kind = Some(kind),
+            None => {}
         }
         Ok(due)
     }
@@ -361,7 +371,7 @@ async fn apply_review(
     selected: &[i32],
 ) -> Result<(), PageError> {
     let actor = Actor::user(&page.user);
-    let now = state.clock.now();
+    let now = state.moment();
     match action {
         ReviewAction::Reject(id) => {
             tasks::reject(&state.db, &actor, id, None, now).await?;

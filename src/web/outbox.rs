@@ -15,11 +15,20 @@ use super::{
     templates,
 };
 use crate::{
+    clock::Moment,
+    domain::OutboxStatus,
     entities::outbox,
     reminders::outbox::{self as queue, RetryError},
     state::AppState,
-    tasks::TIME_ZONE,
 };
+
+/// The statuses the page filters by (a row is `sending` only for moments).
+const FILTERS: [OutboxStatus; 4] = [
+    OutboxStatus::Pending,
+    OutboxStatus::Sent,
+    OutboxStatus::Failed,
+    OutboxStatus::Superseded,
+];
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -38,26 +47,27 @@ struct OutboxRow {
     kind: String,
     subject: String,
     recipients: String,
-    status: String,
+    status: OutboxStatus,
     attempts: i32,
+    /// Failed for good: the secretariat may queue it again.
+    retryable: bool,
     at: String,
     last_error: Option<String>,
 }
 
-impl From<outbox::Model> for OutboxRow {
-    fn from(row: outbox::Model) -> Self {
+impl OutboxRow {
+    fn new(row: outbox::Model, at: Moment) -> Self {
         let recipients = queue::recipients(&row).join(", ");
         Self {
-            at: row
-                .sent_at
-                .unwrap_or(row.next_attempt_at)
-                .with_timezone(&TIME_ZONE)
+            at: at
+                .local(row.sent_at.unwrap_or(row.next_attempt_at))
                 .format("%Y-%m-%d %H:%M")
                 .to_string(),
             id: row.id,
             kind: row.kind,
             subject: row.subject,
             recipients,
+            retryable: row.status == OutboxStatus::Failed,
             status: row.status,
             attempts: row.attempts,
             last_error: row.last_error,
@@ -70,17 +80,19 @@ async fn show(
     SecretariatPage(page): SecretariatPage,
     Query(query): Query<StatusQuery>,
 ) -> Result<Html<String>, PageError> {
-    let status = query
-        .status
-        .filter(|s| queue::STATUSES.contains(&s.as_str()));
-    let rows: Vec<OutboxRow> = queue::list(&state.db, status.as_deref(), 200)
+    let status = query.status.and_then(|s| s.parse::<OutboxStatus>().ok());
+    let at = state.moment();
+    let rows: Vec<OutboxRow> = queue::list(&state.db, status, 200)
         .await?
         .into_iter()
-        .map(OutboxRow::from)
+        .map(|row| OutboxRow::new(row, at))
         .collect();
     let html = templates::render(
         "outbox.html",
-        page.context("outbox.title", context! { rows => rows, status => status }),
+        page.context(
+            "outbox.title",
+            context! { rows => rows, status => status, filters => FILTERS },
+        ),
     )
     .map_err(PageError::internal)?;
     Ok(Html(html))

@@ -41,8 +41,8 @@ struct ReportGroup {
 }
 
 async fn report(State(state): State<AppState>, page: Page) -> Result<Html<String>, PageError> {
-    let now = state.clock.now();
-    let today = tasks::today(now);
+    let now = state.moment();
+    let today = now.today();
     let actor = Actor::user(&page.user);
     let next = meetings::next_meeting_of_any(&state.db, today).await?;
     let all = tasks::list_all(&state.db, &actor, &TaskFilter::default(), now).await?;
@@ -74,7 +74,7 @@ async fn report(State(state): State<AppState>, page: Page) -> Result<Html<String
                 summary: task.summary,
                 meeting: task.meeting_title.unwrap_or_default(),
                 due_on: task.due_on,
-                due_kind: task.due_kind.map_or("none", |k| k.as_str()),
+                due_kind: task.due_kind.as_str(),
                 status: task.status.as_str(),
                 latest_note,
             });

@@ -9,10 +9,10 @@ use axum_extra::extract::cookie::CookieJar;
 use minijinja::{Value, context};
 use serde::{Deserialize, de::DeserializeOwned};
 
-use super::{PageError, i18n::Lang};
+use super::PageError;
 use crate::{
     accounts::{self, Need, session},
-    domain::AuthenticatedUser,
+    domain::{AuthenticatedUser, Lang},
     state::AppState,
 };
 

@@ -11,13 +11,12 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     PageError,
-    i18n::{Lang, translate_or},
     session::{CsrfForm, Page, SecretariatPage},
     templates,
 };
 use crate::{
     departments::Departments,
-    domain::TaskStatus,
+    domain::{EventAction, Label, Lang, TaskStatus, labels},
     state::AppState,
     tasks::{self, Actor, EventView, Permission, TaskFilter},
 };
@@ -70,7 +69,7 @@ async fn list(
         &filter,
         number,
         PAGE_SIZE,
-        state.clock.now(),
+        state.moment(),
     )
     .await?;
     let pages = found.total.div_ceil(PAGE_SIZE).max(1);
@@ -86,7 +85,11 @@ async fn list(
                 pages => pages,
                 query => query,
                 departments => departments,
-                statuses => TaskStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+                statuses => TaskStatus::ALL
+                    .iter()
+                    .filter(|s| **s != TaskStatus::Draft || tasks::sees_unconfirmed(&actor))
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>(),
             },
         ),
     )
@@ -137,14 +140,17 @@ impl EventRow {
         Self {
             at: event.created_at.format("%Y-%m-%d %H:%M").to_string(),
             actor: event.actor,
-            action: translate_or(lang, &format!("event.{}", event.action), &event.action),
+            action: event
+                .action
+                .parse::<EventAction>()
+                .map_or(event.action.clone(), |action| action.label(lang).to_owned()),
             summary,
         }
     }
 }
 
-fn field_name(lang: Lang, field: &str) -> String {
-    translate_or(lang, &format!("field.{field}"), field)
+fn field_name(lang: Lang, field: &str) -> &str {
+    labels::field(field, lang).unwrap_or(field)
 }
 
 fn plain(value: &serde_json::Value) -> String {
@@ -161,21 +167,29 @@ async fn show(
     Path(id): Path<i32>,
 ) -> Result<Html<String>, PageError> {
     let actor = Actor::user(&page.user);
-    let task = tasks::get(&state.db, &actor, id).await?;
-    let events: Vec<EventRow> = tasks::events(&state.db, &actor, id)
+    let at = state.moment();
+    let task = tasks::get(&state.db, &actor, id, at).await?;
+    let events: Vec<EventRow> = tasks::events(&state.db, &actor, id, at)
         .await?
         .into_iter()
         .map(|e| EventRow::new(e, page.lang))
         .collect();
-    let today = tasks::today(state.clock.now());
     let can_work =
         tasks::permits(&actor, &task, Permission::Report) && task.status == TaskStatus::Open;
-    let overdue = task.status == TaskStatus::Open && task.due_on.is_some_and(|d| d < today);
+    let can_reopen =
+        tasks::permits(&actor, &task, Permission::Manage) && task.status == TaskStatus::Done;
+    let overdue = task.status == TaskStatus::Open && task.due_on.is_some_and(|d| d < at.today());
     let html = templates::render(
         "task.html",
         page.context(
             "nav.tasks",
-            context! { task => task, events => events, can_work => can_work, overdue => overdue },
+            context! {
+                task => task,
+                events => events,
+                can_work => can_work,
+                can_reopen => can_reopen,
+                overdue => overdue,
+            },
         ),
     )
     .map_err(PageError::internal)?;
@@ -214,7 +228,7 @@ async fn add_note(
         id,
         form.version.if_match(),
         &form.body,
-        state.clock.now(),
+        state.moment(),
     )
     .await?;
     Ok(Redirect::to(&format!("/tasks/{id}")))
@@ -239,7 +253,7 @@ async fn complete(
         id,
         form.version.if_match(),
         &form.note,
-        state.clock.now(),
+        state.moment(),
     )
     .await?;
     Ok(Redirect::to(&format!("/tasks/{id}")))
@@ -251,14 +265,6 @@ async fn reopen(
     CsrfForm(SecretariatPage(page), form): CsrfForm<Versioned, SecretariatPage>,
 ) -> Result<Redirect, PageError> {
     let actor = Actor::user(&page.user);
-    tasks::reopen(
-        &state.db,
-        &actor,
-        id,
-        form.if_match(),
-        None,
-        state.clock.now(),
-    )
-    .await?;
+    tasks::reopen(&state.db, &actor, id, form.if_match(), None, state.moment()).await?;
     Ok(Redirect::to(&format!("/tasks/{id}")))
 }

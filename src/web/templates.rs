@@ -3,7 +3,8 @@ use std::sync::LazyLock;
 
 use minijinja::{Environment, State, Value};
 
-use super::i18n::{Lang, translate};
+use super::i18n::translate;
+use crate::domain::{DueKind, Lang, labels::due_text};
 
 macro_rules! embedded {
     ($($name:literal),+ $(,)?) => {
@@ -43,6 +44,17 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
             .unwrap_or_default();
         translate(lang, key)
     });
+    env.add_function(
+        "due_text",
+        |state: &State, kind: &str, on: Option<String>| -> String {
+            let lang = state
+                .lookup("lang")
+                .and_then(|v| v.as_str().and_then(Lang::parse))
+                .unwrap_or_default();
+            let kind = kind.parse().unwrap_or(DueKind::None);
+            due_text(kind, on.and_then(|d| d.parse().ok()), lang)
+        },
+    );
     env
 });
 

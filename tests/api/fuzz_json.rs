@@ -196,7 +196,7 @@ async fn json_endpoints_never_answer_5xx(app: TestApp) {
                     id,
                     None,
                     Default::default(),
-                    app.clock_now(),
+                    app.moment(),
                 )
                 .await
                 .expect("confirm");

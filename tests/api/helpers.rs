@@ -214,6 +214,11 @@ impl TestApp {
         self.clock.now()
     }
 
+    /// The clock's instant in the configured time zone, as a request sees it.
+    pub fn moment(&self) -> shukudai::clock::Moment {
+        shukudai::clock::Moment::new(self.clock_now(), self.settings.time_zone())
+    }
+
     /// Creates a user with [`PASSWORD`].
     pub async fn add_user(&self, login: &str, role: Role, department: Option<&str>) -> i32 {
         UserStore::new(self.db.clone())
@@ -366,7 +371,7 @@ impl TestApp {
             meeting_id,
             None,
             drafts,
-            self.clock_now(),
+            self.moment(),
         )
         .await
         .expect("create drafts")
@@ -435,7 +440,7 @@ impl TestApp {
             starts_at: Set(Some("10:00".to_owned())),
             ends_at: Set(None),
             place: Set(None),
-            status: Set(status.to_owned()),
+            status: Set(status.parse().expect("a meeting status")),
             created_at: Set(self.clock_now()),
             updated_at: Set(self.clock_now()),
             ..Default::default()
@@ -476,23 +481,24 @@ impl TestApp {
             .expect("find meeting")
             .expect("meeting exists")
             .body_id;
+        use shukudai::domain::{DueKind, TaskKind, TaskStatus};
         let due_kind = match (due_on, due_meeting) {
-            (_, Some(_)) => "next_meeting",
-            (Some(_), None) => "date",
-            (None, None) => "none",
+            (_, Some(_)) => DueKind::NextMeeting,
+            (Some(_), None) => DueKind::Date,
+            (None, None) => DueKind::None,
         };
         shukudai::entities::task::ActiveModel {
             body_id: Set(body_id),
             meeting_id: Set(meeting),
             minutes_id: Set(None),
-            status: Set("open".to_owned()),
+            status: Set(TaskStatus::Open),
             summary: Set(summary.to_owned()),
-            kind: Set("request".to_owned()),
+            kind: Set(TaskKind::Request),
             speaker: Set(None),
             confidence: Set(1.0),
             suggested_owner: Set(None),
             owner_department_id: Set(Some(department)),
-            due_kind: Set(due_kind.to_owned()),
+            due_kind: Set(due_kind),
             due_on: Set(due_on),
             due_meeting_id: Set(due_meeting),
             completion_note: Set(None),

@@ -3,6 +3,7 @@ use chrono::Duration;
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use shukudai::{
+    domain::TaskStatus,
     entities::{task, task_event},
     mail::MemoryMailer,
     reminders::{self, LinkSigner, Mode},
@@ -87,19 +88,19 @@ async fn valid_link_completes_once(app: TestApp) {
     // GET changes nothing.
     let (status, _) = get_act(&app, &token).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(task_row(&app, seed.t_next).await.status, "open");
+    assert_eq!(task_row(&app, seed.t_next).await.status, TaskStatus::Open);
 
     // A completion note is required; without one nothing changes and the link stays usable.
     let (status, page) = post_act(&app, &token, "   ").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
     assert!(page.contains("完了報告を入力してください"));
-    assert_eq!(task_row(&app, seed.t_next).await.status, "open");
+    assert_eq!(task_row(&app, seed.t_next).await.status, TaskStatus::Open);
 
     let (status, page) = post_act(&app, &token, "対策案を庁議に報告済み").await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("完了にしました"));
     let row = task_row(&app, seed.t_next).await;
-    assert_eq!(row.status, "done");
+    assert_eq!(row.status, TaskStatus::Done);
     assert_eq!(row.version, 2);
     assert_eq!(
         row.completion_note.as_deref(),
@@ -157,7 +158,10 @@ async fn expired_tampered_and_wrong_department_are_refused(app: TestApp) {
     let (status, page) = post_act(&app, &token, "late").await;
     assert_eq!(status, StatusCode::GONE);
     assert!(page.contains("有効期限"));
-    assert_eq!(task_row(&app, seed.t_overdue).await.status, "open");
+    assert_eq!(
+        task_row(&app, seed.t_overdue).await.status,
+        TaskStatus::Open
+    );
 
     // Wrong department: the item moved to 教育部 after the mail was sent.
     let fresh = signer.done_token(seed.t_later, seed.kumin, app.clock_now());

@@ -6,14 +6,10 @@ use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 use shukudai::{
-    domain::Role,
+    domain::{OutboxStatus, Role},
     entities::{outbox, outbox_body},
     mail::MailKind,
-    reminders::{
-        self, PlannedMail,
-        outbox::{FAILED, PENDING, SENT, SUPERSEDED, insert},
-        plan::plan_pre_meeting,
-    },
+    reminders::{self, PlannedMail, outbox::insert, plan::plan_pre_meeting},
 };
 
 use crate::{
@@ -116,7 +112,7 @@ async fn permanent_rejection_fails_at_once_with_the_reply(app: TestApp) {
         .expect("rows");
     assert_eq!(rejected.len(), 2);
     for row in &rejected {
-        assert_eq!(row.status, FAILED, "{}", row.dedupe_key);
+        assert_eq!(row.status, OutboxStatus::Failed, "{}", row.dedupe_key);
         assert_eq!(row.attempts, 1, "not retried");
         assert_eq!(row.smtp_response.as_deref(), Some("550 5.1.1 no such user"));
         assert!(
@@ -133,7 +129,7 @@ async fn permanent_rejection_fails_at_once_with_the_reply(app: TestApp) {
         .into_iter()
         .find(|r| r.dedupe_key == format!("weekly:2026-W48:dept:{}", seed.kyoiku))
         .expect("教育部 weekly");
-    assert_eq!(busy.status, PENDING);
+    assert_eq!(busy.status, OutboxStatus::Pending);
     assert!(busy.next_attempt_at > now);
     assert_eq!(
         busy.smtp_response.as_deref(),
@@ -151,7 +147,7 @@ async fn permanent_rejection_fails_at_once_with_the_reply(app: TestApp) {
             .await
             .expect("row")
             .expect("exists");
-        assert_eq!((again.status.as_str(), again.attempts), (FAILED, 1));
+        assert_eq!((again.status, again.attempts), (OutboxStatus::Failed, 1));
     }
 
     // The secretariat sees them with the server's answer, and retries one once
@@ -215,7 +211,7 @@ async fn moved_meeting_withdraws_its_unsent_reminders(app: TestApp) {
     sink.set_down(false);
     let old_d1 = rows_with_prefix(&app, &pre_meeting_prefix(m, "2026-11-30", 1)).await;
     assert_eq!(old_d1.len(), 4);
-    assert!(old_d1.iter().all(|r| r.status == PENDING));
+    assert!(old_d1.iter().all(|r| r.status == OutboxStatus::Pending));
 
     // The secretariat moves the meeting a week later.
     app.clock.set(jst(2026, 11, 29, 10, 0, 0));
@@ -232,10 +228,10 @@ async fn moved_meeting_withdraws_its_unsent_reminders(app: TestApp) {
     assert_eq!(response.status(), StatusCode::OK);
 
     for row in rows_with_prefix(&app, &pre_meeting_prefix(m, "2026-11-30", 1)).await {
-        assert_eq!(row.status, SUPERSEDED, "{}", row.dedupe_key);
+        assert_eq!(row.status, OutboxStatus::Superseded, "{}", row.dedupe_key);
     }
     for row in rows_with_prefix(&app, &pre_meeting_prefix(m, "2026-11-30", 7)).await {
-        assert_eq!(row.status, SENT, "sent rows stay sent");
+        assert_eq!(row.status, OutboxStatus::Sent, "sent rows stay sent");
     }
     // Nothing for the old date goes out, however late the sender runs.
     let received = sink.received().len();

@@ -9,12 +9,12 @@ use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use shukudai::{
     config::{MailTransportKind, Settings},
-    domain::Role,
+    domain::{OutboxStatus, Role},
     entities::outbox,
     mail::SmtpMailer,
     reminders::{
         self, Mode,
-        outbox::{FAILED, PENDING, SENT, claim},
+        outbox::claim,
         plan::{iso_week_label, plan_pre_meeting, plan_weekly},
     },
 };
@@ -211,7 +211,7 @@ async fn seeded_week_sends_the_right_mails(app: TestApp) {
         .await
         .into_iter()
         .map(|r| {
-            assert_eq!(r.status, SENT);
+            assert_eq!(r.status, OutboxStatus::Sent);
             assert!(
                 r.smtp_response
                     .as_deref()
@@ -424,7 +424,7 @@ async fn smtp_down_then_back_delivers_all_once(app: TestApp) {
         .expect("tick while down");
     assert_eq!((report.sent.sent, report.sent.retried), (0, 8));
     for row in outbox_rows(&app).await {
-        assert_eq!(row.status, PENDING);
+        assert_eq!(row.status, OutboxStatus::Pending);
         assert_eq!(row.attempts, 1);
         assert!(row.next_attempt_at > now, "backoff");
         assert!(row.last_error.is_some());
@@ -452,7 +452,12 @@ async fn smtp_down_then_back_delivers_all_once(app: TestApp) {
     let ids: std::collections::HashSet<String> =
         parse_all(&sink).into_iter().map(|m| m.message_id).collect();
     assert_eq!(ids.len(), 8, "each mail once");
-    assert!(outbox_rows(&app).await.iter().all(|r| r.status == SENT));
+    assert!(
+        outbox_rows(&app)
+            .await
+            .iter()
+            .all(|r| r.status == OutboxStatus::Sent)
+    );
 }
 
 async fn failed_after_max_attempts_then_retry_on_demand(app: TestApp) {
@@ -471,7 +476,10 @@ async fn failed_after_max_attempts_then_retry_on_demand(app: TestApp) {
         .expect("attempt 2");
     assert_eq!(report.failed, 8);
     let rows = outbox_rows(&app).await;
-    assert!(rows.iter().all(|r| r.status == FAILED && r.attempts == 2));
+    assert!(
+        rows.iter()
+            .all(|r| r.status == OutboxStatus::Failed && r.attempts == 2)
+    );
     // Failed rows are not retried by the sender on its own.
     let report = reminders::send_due(&app.db, &mailer, &settings, now + Duration::days(1))
         .await
@@ -528,7 +536,7 @@ async fn failed_after_max_attempts_then_retry_on_demand(app: TestApp) {
         .await
         .expect("row")
         .expect("exists");
-    assert_eq!(row.status, SENT);
+    assert_eq!(row.status, OutboxStatus::Sent);
 }
 
 async fn expired_lease_is_sent_again_with_the_same_message_id(app: TestApp) {
@@ -564,7 +572,7 @@ async fn expired_lease_is_sent_again_with_the_same_message_id(app: TestApp) {
     let expected: std::collections::HashSet<String> = ids.values().cloned().collect();
     assert_eq!(sent_ids, expected);
     for row in outbox_rows(&app).await {
-        assert_eq!(row.status, SENT);
+        assert_eq!(row.status, OutboxStatus::Sent);
         assert_eq!(row.attempts, 2, "the lost attempt is counted");
         assert_eq!(Some(&row.message_id), ids.get(&row.id));
     }
@@ -794,7 +802,10 @@ async fn two_instances_on_postgres_send_each_mail_once() {
     assert_eq!(ids.len(), 8);
     let rows = outbox::Entity::find().all(&app.db).await.expect("rows");
     assert_eq!(rows.len(), 8);
-    assert!(rows.iter().all(|r| r.status == SENT && r.attempts == 1));
+    assert!(
+        rows.iter()
+            .all(|r| r.status == OutboxStatus::Sent && r.attempts == 1)
+    );
 }
 
 /// `mail.transport = "file"` writes one parseable `.eml` per mail into `mail.file_dir`.

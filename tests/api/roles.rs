@@ -267,7 +267,7 @@ async fn make_target(app: &TestApp, setup: &Setup, target: Target) -> (i32, i32)
         )
     };
     let admin = shukudai::tasks::Actor::system("roles test");
-    let now = app.clock_now();
+    let now = app.moment();
     match target {
         Target::Nothing => (0, 0),
         Target::Draft => (

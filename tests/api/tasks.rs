@@ -1089,6 +1089,45 @@ async fn secretariat_adds_a_missed_item(app: TestApp) {
     assert_eq!(problem["errors"][0]["field"], "summary");
 }
 
+/// A status this version does not know (a row written by hand, or by a newer
+/// version) is an error to the reader, never shown as some other status.
+async fn an_unknown_stored_status_is_an_error(app: TestApp) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    use shukudai::entities::task;
+    let f = fixture(&app).await;
+    let id = app
+        .seed_drafts(
+            f.meeting_id,
+            vec![draft(
+                "保留にする宿題",
+                Some("区民部"),
+                DueKind::Date,
+                Some("2026-12-01"),
+                "保留にしてください。",
+                None,
+            )],
+        )
+        .await[0];
+    task::Entity::update_many()
+        .col_expr(task::Column::Status, Expr::value("archived"))
+        .filter(task::Column::Id.eq(id))
+        .exec(&app.db)
+        .await
+        .expect("write an unknown status");
+    let response = app
+        .get(&format!("/api/v1/tasks/{id}"), &f.secretariat)
+        .await;
+    let problem = expect_problem(response, StatusCode::INTERNAL_SERVER_ERROR).await;
+    assert!(
+        !problem["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("archived")
+    );
+    let loaded = task::Entity::find_by_id(id).one(&app.db).await;
+    assert!(loaded.is_err(), "the read fails: {loaded:?}");
+}
+
 async fn openapi_lists_the_task_routes(app: TestApp) {
     let spec: Value = app
         .client
@@ -1133,5 +1172,6 @@ on_both_backends!(
     list_filters_and_pages_stably,
     csv_export_has_the_japanese_columns,
     secretariat_adds_a_missed_item,
+    an_unknown_stored_status_is_an_error,
     openapi_lists_the_task_routes
 );
