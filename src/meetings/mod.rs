@@ -1,6 +1,8 @@
 //! Bodies (本部, 委員会) and their meetings, held and scheduled. The next meeting of a
 //! body is its earliest scheduled meeting on or after today (Asia/Tokyo); tasks due
 //! "by the next meeting" are bound to it and follow it when it moves.
+pub mod next;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -9,6 +11,8 @@ use sea_orm::{
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 use utoipa::ToSchema;
+
+pub use next::{next_meeting, next_meeting_of_any};
 
 use crate::{
     clock::Moment,
@@ -126,42 +130,6 @@ fn valid_time(text: &str) -> bool {
         && text[..2].parse::<u8>().is_ok_and(|h| h < 24)
         && text[3..].parse::<u8>().is_ok_and(|m| m < 60)
         && bytes[..2].iter().chain(&bytes[3..]).all(u8::is_ascii_digit)
-}
-
-/// The body's earliest scheduled meeting on or after `today`.
-pub async fn next_meeting<C: ConnectionTrait>(
-    conn: &C,
-    body_id: i32,
-    today: NaiveDate,
-) -> Result<Option<meeting::Model>, DbErr> {
-    next_meeting_where(conn, Some(body_id), today).await
-}
-
-/// The earliest scheduled meeting of any body on or after `today` (the dashboard's
-/// and the follow-up report's "next meeting").
-pub async fn next_meeting_of_any<C: ConnectionTrait>(
-    conn: &C,
-    today: NaiveDate,
-) -> Result<Option<meeting::Model>, DbErr> {
-    next_meeting_where(conn, None, today).await
-}
-
-async fn next_meeting_where<C: ConnectionTrait>(
-    conn: &C,
-    body_id: Option<i32>,
-    today: NaiveDate,
-) -> Result<Option<meeting::Model>, DbErr> {
-    let mut query = meeting::Entity::find();
-    if let Some(body_id) = body_id {
-        query = query.filter(meeting::Column::BodyId.eq(body_id));
-    }
-    query
-        .filter(meeting::Column::Status.eq(MeetingStatus::Scheduled))
-        .filter(meeting::Column::HeldOn.gte(today))
-        .order_by_asc(meeting::Column::HeldOn)
-        .order_by_asc(meeting::Column::Id)
-        .one(conn)
-        .await
 }
 
 /// The body named `name` (NFKC-normalised), created when new.

@@ -19,6 +19,8 @@ use crate::{
     domain::{MeetingStatus, TaskStatus},
     entities::{body, department, department_recipient, meeting, scheduler_run, task},
     mail::{MailKind, render},
+    meetings,
+    tasks::rules::Deadline,
 };
 
 /// The `scheduler_run` job name of the weekly digest.
@@ -174,19 +176,9 @@ impl Snapshot {
         all.first().copied()
     }
 
-    /// The next scheduled meeting of each body on or after `today`.
+    /// The next meeting of each body.
     fn next_meetings(&self, today: NaiveDate) -> HashMap<i32, &meeting::Model> {
-        let mut next: HashMap<i32, &meeting::Model> = HashMap::new();
-        for m in self.meetings.values() {
-            if m.status != MeetingStatus::Scheduled || m.held_on < today {
-                continue;
-            }
-            let entry = next.entry(m.body_id).or_insert(m);
-            if (m.held_on, m.id) < (entry.held_on, entry.id) {
-                *entry = m;
-            }
-        }
-        next
+        meetings::next::next_by_body(self.meetings.values(), today)
     }
 }
 
@@ -238,6 +230,17 @@ pub struct OpenTask {
     pub owner_department_id: Option<i32>,
     pub due_on: Option<NaiveDate>,
     pub due_meeting_id: Option<i32>,
+}
+
+impl OpenTask {
+    fn deadline(&self) -> Deadline {
+        Deadline {
+            status: TaskStatus::Open,
+            body_id: self.body_id,
+            due_on: self.due_on,
+            due_meeting_id: self.due_meeting_id,
+        }
+    }
 }
 
 /// Open tasks with an owner, in due order (no due date last), then by id.
@@ -433,10 +436,9 @@ pub async fn compose_weekly(
         for t in &tasks {
             let view = builder.view(t, true, false);
             let next_of_body = next.get(&t.body_id).copied();
-            let due_by_next = next_of_body.is_some_and(|m| {
-                t.due_meeting_id == Some(m.id) || t.due_on.is_some_and(|d| d <= m.held_on)
-            });
-            if t.due_on.is_some_and(|d| d < today) {
+            let deadline = t.deadline();
+            let due_by_next = next_of_body.is_some_and(|m| deadline.is_due_by(m));
+            if deadline.is_overdue(today) {
                 overdue.push(view);
             } else if due_by_next {
                 if let Some(m) = next_of_body
@@ -611,10 +613,7 @@ pub async fn compose_pre_meeting(
         let prefix = format!("{}d{threshold}", pre_meeting_prefix(m.id, m.held_on));
         let due: Vec<&OpenTask> = tasks
             .iter()
-            .filter(|t| {
-                t.due_meeting_id == Some(m.id)
-                    || (t.body_id == m.body_id && t.due_on.is_some_and(|d| d <= m.held_on))
-            })
+            .filter(|t| t.deadline().is_due_by(&m))
             .collect();
         if due.is_empty() {
             continue;
@@ -730,7 +729,7 @@ pub async fn compose_escalations(
     let tasks: Vec<OpenTask> = open_tasks(db)
         .await?
         .into_iter()
-        .filter(|t| t.due_on.is_some_and(|d| d < cutoff))
+        .filter(|t| t.deadline().is_overdue(cutoff))
         .collect();
     if tasks.is_empty() {
         return Ok(report);

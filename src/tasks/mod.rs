@@ -21,6 +21,7 @@ mod lifecycle;
 mod merge;
 mod owner;
 mod query;
+pub mod rules;
 mod store;
 mod view;
 

@@ -6,7 +6,9 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, LikeExpr, NullOrdering, Query},
 };
 
-use super::{Actor, EventView, Permission, TaskError, TaskPage, TaskView, access, owner, view};
+use super::{
+    Actor, EventView, Permission, TaskError, TaskPage, TaskView, access, owner, rules, view,
+};
 use crate::{
     clock::Moment,
     domain::TaskStatus,
@@ -94,9 +96,7 @@ fn condition(actor: &Actor, filter: &TaskFilter, today: NaiveDate) -> Condition 
         condition = condition.add(task::Column::DueOn.gte(date));
     }
     if filter.overdue {
-        condition = condition
-            .add(task::Column::Status.eq(TaskStatus::Open))
-            .add(task::Column::DueOn.lt(today));
+        condition = condition.add(rules::overdue(today));
     }
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         // NUL cannot be stored, so nothing contains it (and PostgreSQL refuses it as a parameter).

@@ -18,7 +18,7 @@ use crate::{
     departments::Departments,
     domain::{EventAction, Label, Lang, TaskStatus, labels},
     state::AppState,
-    tasks::{self, Actor, EventView, Permission, TaskFilter},
+    tasks::{self, Actor, EventView, Permission, TaskFilter, rules::Deadline},
 };
 
 const PAGE_SIZE: u64 = 50;
@@ -178,7 +178,7 @@ async fn show(
         tasks::permits(&actor, &task, Permission::Report) && task.status == TaskStatus::Open;
     let can_reopen =
         tasks::permits(&actor, &task, Permission::Manage) && task.status == TaskStatus::Done;
-    let overdue = task.status == TaskStatus::Open && task.due_on.is_some_and(|d| d < at.today());
+    let overdue = Deadline::from(&task).is_overdue(at.today());
     let html = templates::render(
         "task.html",
         page.context(
