@@ -1,6 +1,7 @@
-//! The application: both front ends (the JSON API and the pages) merged into one
-//! router over one [`AppState`], the layers every request passes through, and the
-//! listener with graceful shutdown. The one place where `http` and `web` meet.
+//! The application: the front ends (the JSON API, the exports and the pages)
+//! merged into one router over one [`AppState`] with the OpenAPI document, the
+//! layers every request passes through, and the listener with graceful
+//! shutdown. The one place where `http`, `exports` and `web` meet.
 use std::{net::SocketAddr, time::Duration};
 
 use axum::{
@@ -11,16 +12,20 @@ use axum::{
 };
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
 
 pub use crate::state::AppState;
-use crate::{cache, http, web};
+use crate::{cache, exports, http, web};
 
 /// Every route of the service, with its layers.
 pub fn router(state: AppState) -> Router {
     let max_upload = state.settings.server.max_upload_bytes;
     Router::new()
         .merge(http::router())
+        .merge(exports::router())
         .merge(web::router())
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi()))
         .layer(DefaultBodyLimit::max(max_upload))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -28,6 +33,14 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The OpenAPI document of everything under `/api`: the API's and the exports'
+/// (Swagger UI is served from vendored assets, nothing from a CDN).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut document = http::ApiDoc::openapi();
+    document.merge(exports::ExportDoc::openapi());
+    document
 }
 
 /// Whatever a state-changing request did is committed by the time its handler

@@ -2,26 +2,14 @@
 use axum::{
     Json,
     extract::rejection::{JsonRejection, QueryRejection},
-    http::{HeaderValue, StatusCode, header},
+    http::StatusCode,
     response::{IntoResponse, Response},
 };
 use serde::Serialize;
-use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
+use crate::problem;
 
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl ToString) -> Self {
-        Self {
-            field: field.into(),
-            message: message.to_string(),
-        }
-    }
-}
+pub use crate::problem::{FieldError, Problem};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -50,21 +38,6 @@ pub enum ApiError {
     Unavailable,
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
-}
-
-/// The problem document; `errors` and `current` appear only when they apply.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Problem {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub title: &'static str,
-    pub status: u16,
-    pub detail: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<FieldError>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
-    pub current: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -113,8 +86,7 @@ impl IntoResponse for ApiError {
             tracing::error!(error = format!("{cause:#}"), "request failed");
         }
         let detail = match &self {
-            // The cause is logged above, never shown.
-            Self::Internal(_) => "an internal error occurred; it has been logged".to_owned(),
+            Self::Internal(_) => problem::INTERNAL_DETAIL.to_owned(),
             other => other.to_string(),
         };
         let (errors, current) = match self {
@@ -122,26 +94,7 @@ impl IntoResponse for ApiError {
             Self::PreconditionFailed { current } => (Vec::new(), Some(current)),
             _ => (Vec::new(), None),
         };
-        let problem = Problem {
-            kind: "about:blank",
-            title,
-            status: status.as_u16(),
-            detail,
-            errors,
-            current,
-        };
-        let mut response = (status, Json(problem)).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
-        if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer realm=\"shukudai\""),
-            );
-        }
-        response
+        problem::respond(status, title, detail, errors, current)
     }
 }
 

@@ -7,17 +7,18 @@ mod extract;
 mod health;
 mod meetings;
 mod minutes;
-mod openapi;
+pub mod openapi;
 mod outbox;
 mod tasks;
 
 use axum::Router;
 
 pub use error::{ApiError, ApiJson, ApiQuery, FieldError};
+pub use openapi::ApiDoc;
 
 use crate::state::AppState;
 
-/// The JSON API under `/api/v1`, the health check and the OpenAPI document.
+/// The JSON API under `/api/v1` and the health check.
 pub fn router() -> Router<AppState> {
     let api = Router::new()
         .merge(auth::router())
@@ -26,8 +27,5 @@ pub fn router() -> Router<AppState> {
         .merge(minutes::router())
         .merge(outbox::router())
         .merge(tasks::router());
-    Router::new()
-        .merge(health::router())
-        .nest("/api/v1", api)
-        .merge(openapi::router())
+    Router::new().merge(health::router()).nest("/api/v1", api)
 }

@@ -1,10 +1,6 @@
-//! The OpenAPI document, generated from the handlers, and Swagger UI served from
-//! vendored assets (nothing from a CDN).
-use axum::Router;
+//! The API's part of the OpenAPI document, generated from the handlers (the
+//! application serves it with the exports' part and Swagger UI).
 use utoipa::OpenApi;
-use utoipa_swagger_ui::SwaggerUi;
-
-use super::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,7 +19,6 @@ use super::AppState;
         super::meetings::list_meetings,
         super::meetings::read,
         super::tasks::list,
-        super::tasks::export_csv,
         super::tasks::read,
         super::tasks::events,
         super::tasks::edit,
@@ -43,7 +38,3 @@ use super::AppState;
     tags((name = "auth"), (name = "departments"), (name = "health"), (name = "meetings"), (name = "minutes"), (name = "reminders"), (name = "tasks"))
 )]
 pub struct ApiDoc;
-
-pub fn router() -> Router<AppState> {
-    Router::new().merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", ApiDoc::openapi()))
-}

@@ -10,7 +10,7 @@ use axum::{
 use bytes::Bytes;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 use super::{
     ApiError, ApiJson, ApiQuery, AppState, FieldError,
@@ -19,10 +19,10 @@ use super::{
     extract::{ApiPath, IfMatch, etag},
 };
 use crate::{
-    domain::{DueKind, TaskKind, TaskStatus},
+    domain::{DueKind, TaskKind},
     tasks::{
         self, Actor, BulkConfirmItem, ConfirmInput, DueInput, EditInput, EventView, NewDraft,
-        NewEvidence, NoteView, TaskError, TaskFilter, TaskPage, TaskView,
+        NewEvidence, NoteView, TaskError, TaskPage, TaskQuery, TaskView,
     },
 };
 
@@ -32,7 +32,6 @@ pub const DEFAULT_PAGE_SIZE: u64 = 50;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/tasks", get(list))
-        .route("/tasks.csv", get(export_csv))
         .route("/tasks/merge", post(merge))
         .route("/tasks/confirm", post(bulk_confirm))
         .route("/tasks/{id}", get(read).patch(edit))
@@ -97,54 +96,6 @@ pub(super) fn pagination(
     }
 }
 
-#[derive(Debug, Deserialize, Serialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct TaskQuery {
-    /// draft, open, done or cancelled
-    pub status: Option<String>,
-    /// Owner department: id, name or alias.
-    pub department: Option<String>,
-    /// Origin meeting id.
-    pub meeting: Option<i32>,
-    /// Due on or before (YYYY-MM-DD).
-    pub due_before: Option<NaiveDate>,
-    /// Due on or after (YYYY-MM-DD).
-    pub due_after: Option<NaiveDate>,
-    /// `true`: open and due before today (Asia/Tokyo).
-    pub overdue: Option<bool>,
-    /// Text in the summary or the evidence.
-    pub q: Option<String>,
-    /// 1-based.
-    pub page: Option<u64>,
-    /// 1 ..= 200, default 50.
-    pub page_size: Option<u64>,
-}
-
-async fn filter_from(state: &AppState, query: &TaskQuery) -> Result<TaskFilter, ApiError> {
-    let status = query
-        .status
-        .as_deref()
-        .map(|s| s.trim().parse::<TaskStatus>())
-        .transpose()
-        .map_err(|e| ApiError::field("status", e))?;
-    let department_id = match query.department.as_deref() {
-        Some(raw) => Some(TaskFilter::department_from(&state.db, raw).await?),
-        None => None,
-    };
-    if query.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
-        return Err(ApiError::field("q", "must be at most 200 characters"));
-    }
-    Ok(TaskFilter {
-        status,
-        department_id,
-        meeting_id: query.meeting,
-        due_before: query.due_before,
-        due_after: query.due_after,
-        overdue: query.overdue.unwrap_or(false),
-        q: query.q.clone(),
-    })
-}
-
 /// Tasks, filtered and paginated; ordered by due date (undated last), then id.
 /// Departments and viewers see confirmed tasks only.
 #[utoipa::path(get, path = "/api/v1/tasks", tag = "tasks", params(TaskQuery),
@@ -168,7 +119,7 @@ pub(super) async fn list(
     let body = state
         .cache
         .response(key, || async {
-            let filter = filter_from(&state, &query).await?;
+            let filter = query.filter(&state.db).await?;
             let page = tasks::list(&state.db, &actor, &filter, page, page_size, at).await?;
             serde_json::to_vec(&page)
                 .map(Bytes::from)
@@ -176,30 +127,6 @@ pub(super) async fn list(
         })
         .await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
-}
-
-/// The same list as CSV (UTF-8 with BOM, Japanese header), every page at once.
-#[utoipa::path(get, path = "/api/v1/tasks.csv", tag = "tasks", params(TaskQuery),
-    responses((status = 200, content_type = "text/csv", body = String)))]
-pub(super) async fn export_csv(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    ApiQuery(query): ApiQuery<TaskQuery>,
-) -> Result<Response, ApiError> {
-    let filter = filter_from(&state, &query).await?;
-    let actor = Actor::user(&user);
-    let all = tasks::list_all(&state.db, &actor, &filter, state.moment()).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"shukudai-tasks.csv\"",
-            ),
-        ],
-        tasks::render_csv(&all),
-    )
-        .into_response())
 }
 
 /// One task with evidence and notes; `ETag: "<version>"`.

@@ -65,6 +65,21 @@ pub async fn next_meeting_of_any<C: ConnectionTrait>(
         .await
 }
 
+/// The next meeting of every body that has one.
+pub async fn next_meetings<C: ConnectionTrait>(
+    conn: &C,
+    today: NaiveDate,
+) -> Result<HashMap<i32, meeting::Model>, DbErr> {
+    let upcoming = meeting::Entity::find()
+        .filter(upcoming(today))
+        .all(conn)
+        .await?;
+    Ok(next_by_body(&upcoming, today)
+        .into_iter()
+        .map(|(body, m)| (body, m.clone()))
+        .collect())
+}
+
 /// The next meeting of every body with one, from meetings already loaded.
 pub fn next_by_body<'a>(
     meetings: impl IntoIterator<Item = &'a meeting::Model>,

@@ -14,7 +14,6 @@
 mod access;
 mod audit;
 mod create;
-mod csv;
 mod due;
 mod error;
 mod lifecycle;
@@ -29,7 +28,6 @@ use crate::domain::{AuthenticatedUser, Role};
 
 pub use access::{Permission, permits, sees_unconfirmed};
 pub use create::{NewDraft, NewEvidence, create_draft, create_drafts, create_drafts_in};
-pub use csv::{CSV_HEADER, render_csv};
 pub use due::{DueChoice, DueInput, rebind_next_meeting_tasks_in};
 pub use error::{FieldIssue, TaskError};
 pub use lifecycle::{
@@ -37,7 +35,7 @@ pub use lifecycle::{
     complete_in, confirm, edit, reject, reopen,
 };
 pub use merge::merge;
-pub use query::{TaskFilter, events, get, list, list_all};
+pub use query::{TaskFilter, TaskQuery, events, get, list, list_all};
 pub use view::{EventView, EvidenceView, NoteView, TaskPage, TaskView};
 
 /// Text a database can store: PostgreSQL refuses NUL in text, so it is invalid input

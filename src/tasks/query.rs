@@ -5,6 +5,8 @@ use sea_orm::{
     QueryOrder, QuerySelect, Select,
     sea_query::{Expr, ExprTrait, LikeExpr, NullOrdering, Query},
 };
+use serde::{Deserialize, Serialize};
+use utoipa::IntoParams;
 
 use super::{
     Actor, EventView, Permission, TaskError, TaskPage, TaskView, access, owner, rules, view,
@@ -41,6 +43,60 @@ impl TaskFilter {
             Ok(id) => Ok(id),
             Err(_) => Ok(owner::require(conn, "department", raw).await?.id),
         }
+    }
+}
+
+/// The list's filters as a client sends them (the API's query string, the CSV
+/// export's), with the paging the API adds; [`TaskQuery::filter`] parses them.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TaskQuery {
+    /// draft, open, done or cancelled
+    pub status: Option<String>,
+    /// Owner department: id, name or alias.
+    pub department: Option<String>,
+    /// Origin meeting id.
+    pub meeting: Option<i32>,
+    /// Due on or before (YYYY-MM-DD).
+    pub due_before: Option<NaiveDate>,
+    /// Due on or after (YYYY-MM-DD).
+    pub due_after: Option<NaiveDate>,
+    /// `true`: open and due before today.
+    pub overdue: Option<bool>,
+    /// Text in the summary or the evidence.
+    pub q: Option<String>,
+    /// 1-based.
+    pub page: Option<u64>,
+    /// 1 ..= 200, default 50.
+    pub page_size: Option<u64>,
+}
+
+impl TaskQuery {
+    /// The filter the query asks for; an unknown status or department, or a
+    /// search text over 200 characters, is an invalid field.
+    pub async fn filter<C: ConnectionTrait>(&self, conn: &C) -> Result<TaskFilter, TaskError> {
+        let status = self
+            .status
+            .as_deref()
+            .map(|s| s.trim().parse::<TaskStatus>())
+            .transpose()
+            .map_err(|e| TaskError::invalid("status", e.to_string()))?;
+        let department_id = match self.department.as_deref() {
+            Some(raw) => Some(TaskFilter::department_from(conn, raw).await?),
+            None => None,
+        };
+        if self.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
+            return Err(TaskError::invalid("q", "must be at most 200 characters"));
+        }
+        Ok(TaskFilter {
+            status,
+            department_id,
+            meeting_id: self.meeting,
+            due_before: self.due_before,
+            due_after: self.due_after,
+            overdue: self.overdue.unwrap_or(false),
+            q: self.q.clone(),
+        })
     }
 }
 

@@ -10,8 +10,7 @@ use axum::{
 };
 use chrono::NaiveDate;
 use minijinja::context;
-use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{
     PageError,
@@ -22,8 +21,8 @@ use super::{
 use crate::{
     departments::Departments,
     domain::{DueKind, MeetingStatus, TaskStatus},
-    entities::{body, task},
-    meetings::{self, NewMeeting},
+    meetings::{self, BodyView, NewMeeting},
+    reports::{self, MeetingRow},
     state::AppState,
     tasks::{self, Actor, BulkConfirmItem, ConfirmInput, DueInput, TaskView},
 };
@@ -37,68 +36,16 @@ pub fn router() -> Router<AppState> {
         .route("/meetings/{id}/move", post(move_meeting))
 }
 
-#[derive(Debug, FromQueryResult)]
-struct StatusCount {
-    meeting_id: i32,
-    status: TaskStatus,
-    n: i64,
-}
-
-#[derive(Debug, Serialize)]
-struct MeetingRow {
-    id: i32,
-    title: String,
-    body: String,
-    held_on: NaiveDate,
-    status: MeetingStatus,
-    drafts: i64,
-    open: i64,
-}
-
 async fn list(State(state): State<AppState>, page: Page) -> Result<Html<String>, PageError> {
-    let meetings = meetings::list_meetings(&state.db, None, 1, 200).await?;
-    let bodies = body::Entity::find().all(&state.db).await?;
-    let counts = task::Entity::find()
-        .select_only()
-        .column(task::Column::MeetingId)
-        .column(task::Column::Status)
-        .column_as(task::Column::Id.count(), "n")
-        .filter(task::Column::Status.is_in([TaskStatus::Draft, TaskStatus::Open]))
-        .group_by(task::Column::MeetingId)
-        .group_by(task::Column::Status)
-        .into_model::<StatusCount>()
-        .all(&state.db)
-        .await?;
-    let count = |meeting: i32, status: TaskStatus| {
-        counts
-            .iter()
-            .find(|c| c.meeting_id == meeting && c.status == status)
-            .map_or(0, |c| c.n)
-    };
-    let rows: Vec<MeetingRow> = meetings
-        .items
-        .into_iter()
-        .map(|m| MeetingRow {
-            drafts: count(m.id, TaskStatus::Draft),
-            open: count(m.id, TaskStatus::Open),
-            body: bodies
-                .iter()
-                .find(|b| b.id == m.body_id)
-                .map(|b| b.name.clone())
-                .unwrap_or_default(),
-            id: m.id,
-            title: m.title,
-            held_on: m.held_on,
-            status: m.status,
-        })
-        .collect();
+    let rows = reports::meeting_list(&state.db, 200).await?;
+    let bodies = meetings::list_bodies(&state.db, state.today()).await?;
     render_list(&page, rows, &bodies, None).map(Html)
 }
 
 fn render_list(
     page: &Page,
     rows: Vec<MeetingRow>,
-    bodies: &[body::Model],
+    bodies: &[BodyView],
     error: Option<String>,
 ) -> Result<String, PageError> {
     let bodies: Vec<_> = bodies

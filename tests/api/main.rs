@@ -11,6 +11,7 @@ mod outbox;
 mod read_cache;
 mod reminders;
 mod reminders_cli;
+mod reports;
 mod roles;
 mod smtp_sink;
 mod startup;

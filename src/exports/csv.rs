@@ -1,7 +1,10 @@
-//! The 宿題事項一覧 export: CSV in UTF-8 with a BOM (so Excel reads the Japanese),
-//! one row per task. Written by hand: RFC 4180 quoting is all it takes.
-use super::TaskView;
-use crate::domain::{Label, Lang, labels::due_text};
+//! Tasks as CSV in UTF-8 with a BOM (so Excel reads the Japanese), one row per
+//! task, values named as the catalogue names them. Written by hand: RFC 4180
+//! quoting is all it takes.
+use crate::{
+    domain::{Label, Lang, labels::due_text},
+    tasks::TaskView,
+};
 
 pub const CSV_HEADER: [&str; 7] = ["ID", "状態", "宿題", "担当部署", "期限", "会議", "根拠"];
 
@@ -25,7 +28,8 @@ fn push_row<'a>(out: &mut String, fields: impl IntoIterator<Item = &'a str>) {
     out.push_str("\r\n");
 }
 
-pub fn render_csv(tasks: &[TaskView]) -> String {
+/// The rows of `tasks`, with the header.
+pub fn tasks(tasks: &[TaskView]) -> String {
     let mut out = String::from("\u{feff}");
     push_row(&mut out, CSV_HEADER);
     for task in tasks {
@@ -62,6 +66,6 @@ mod tests {
         let mut out = String::new();
         push_row(&mut out, ["a", "b,c", "say \"hi\"", "two\nlines"]);
         assert_eq!(out, "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n");
-        assert!(render_csv(&[]).starts_with("\u{feff}ID,状態,宿題,担当部署,期限,会議,根拠\r\n"));
+        assert!(tasks(&[]).starts_with("\u{feff}ID,状態,宿題,担当部署,期限,会議,根拠\r\n"));
     }
 }

@@ -1,0 +1,82 @@
+//! Files for other programs: the task list as CSV now (XLSX and iCal later).
+//! A sibling of the API and the pages: it renders what the services answer
+//! (`tasks`, `reports`), with no query of its own, and shares neither's code.
+mod csv;
+mod error;
+
+use axum::{
+    Router,
+    extract::{FromRequestParts, State},
+    http::{header, request::Parts},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use utoipa::OpenApi;
+
+pub use error::ExportError;
+
+use crate::{
+    accounts::session,
+    domain::AuthenticatedUser,
+    state::AppState,
+    tasks::{self, Actor, TaskQuery},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/tasks.csv", get(tasks_csv))
+}
+
+/// The exports' part of the OpenAPI document.
+#[derive(OpenApi)]
+#[openapi(paths(tasks_csv))]
+pub struct ExportDoc;
+
+/// Any signed-in user, as the API identifies them (bearer token or session).
+struct Reader(AuthenticatedUser);
+
+impl FromRequestParts<AppState> for Reader {
+    type Rejection = ExportError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ExportError> {
+        session::identify(state, &parts.method, &parts.headers)
+            .await?
+            .map(Self)
+            .ok_or(ExportError::Unauthorized)
+    }
+}
+
+/// `axum::extract::Query` whose rejections are problem documents.
+#[derive(Debug, Clone, Copy, Default, axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ExportError))]
+struct ExportQuery<T>(T);
+
+/// A file to download.
+fn attachment(content_type: &'static str, file_name: &'static str, body: String) -> Response {
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The task list as CSV (UTF-8 with BOM, Japanese header): the API's filters,
+/// every page at once.
+#[utoipa::path(get, path = "/api/v1/tasks.csv", tag = "tasks", params(TaskQuery),
+    responses((status = 200, content_type = "text/csv", body = String)))]
+async fn tasks_csv(
+    State(state): State<AppState>,
+    Reader(user): Reader,
+    ExportQuery(query): ExportQuery<TaskQuery>,
+) -> Result<Response, ExportError> {
+    let filter = query.filter(&state.db).await?;
+    let all = tasks::list_all(&state.db, &Actor::user(&user), &filter, state.moment()).await?;
+    Ok(attachment(
+        "text/csv; charset=utf-8",
+        "shukudai-tasks.csv",
+        csv::tasks(&all),
+    ))
+}
