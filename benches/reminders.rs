@@ -23,9 +23,9 @@ use shukudai::{
     entities::{body, department, department_recipient, meeting, outbox, task},
     mail::{OutgoingMail, SmtpMailer, build_message},
     reminders::{
-        self, LinkSigner,
+        self, LinkSigner, Mode,
+        kinds::Weekly,
         outbox::{self as outbox_queue, outgoing},
-        plan,
     },
 };
 
@@ -145,8 +145,9 @@ async fn main() {
     let mut composed = None;
     for _ in 0..ROUNDS {
         let started = Instant::now();
+        // A dry run of the weekly kind: snapshot, letters and rendering, no insert.
         composed = Some(
-            plan::compose_weekly(&db, &settings, &signer, now, "2026-W48")
+            reminders::plan_one(&db, &settings, now, Mode::DryRun, &Weekly)
                 .await
                 .expect("compose"),
         );
@@ -160,7 +161,7 @@ async fn main() {
         runs.iter().copied().fold(f64::MAX, f64::min)
     );
     let started = Instant::now();
-    let planned = reminders::plan_weekly(&db, &settings, now)
+    let planned = reminders::plan_one(&db, &settings, now, Mode::Queue, &Weekly)
         .await
         .expect("plan");
     println!(

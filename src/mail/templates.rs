@@ -1,9 +1,12 @@
 //! Mail templates, one folder per kind under `templates/mail/` (subject, text and
-//! HTML; Japanese and English), embedded in the binary.
+//! HTML; Japanese and English), embedded in the binary. They name stored values
+//! through the label catalogue: `label("due." ~ item.due_kind)`.
 use std::sync::OnceLock;
 
 use minijinja::Environment;
 use serde::Serialize;
+
+use crate::domain::{Lang, labels};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -86,6 +89,14 @@ fn environment() -> &'static Environment<'static> {
         let mut env = Environment::new();
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
+        // `label("due.asap")`: a value's name from the catalogue, in the mail's language.
+        env.add_function("label", |state: &minijinja::State, key: &str| -> String {
+            let lang = state
+                .lookup("lang")
+                .and_then(|v| v.as_str().and_then(Lang::parse))
+                .unwrap_or_default();
+            labels::lookup(key, lang).unwrap_or(key).to_owned()
+        });
         for (name, source) in TEMPLATES {
             // The templates are compiled in and covered by tests; a syntax error
             // shows up as a render error naming the template.
@@ -106,7 +117,7 @@ pub fn render(
     let lang = if locale == "en" { "en" } else { "ja" };
     let env = environment();
     // Converted once, shared by the three renders.
-    let context = minijinja::Value::from_serialize(context);
+    let context = minijinja::context! { lang => lang, ..minijinja::Value::from_serialize(context) };
     let one = |part: &str, ext: &str| -> Result<String, TemplateError> {
         let template = format!("{}/{part}.{lang}.{ext}", kind.as_str());
         env.get_template(&template)
@@ -119,4 +130,27 @@ pub fn render(
         text: one("text", "txt")?,
         html: one("html", "html")?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_without_a_date_are_named_by_the_catalogue() {
+        let item = serde_json::json!({
+            "id": 1, "summary": "調整する", "due": null, "due_kind": "asap", "overdue_days": 0,
+            "origin": "第1回", "origin_date": "2026-11-02", "link": "https://x/tasks/1",
+            "done_link": null, "department": "区民部",
+        });
+        let context = serde_json::json!({
+            "department": "事務局", "today": "2026-11-16", "contact": "事務局",
+            "after_days": 7, "items": [item],
+        });
+        let ja = render(MailKind::Escalation, "ja", &context).expect("ja");
+        assert!(ja.text.contains("期限: 早急に"), "{}", ja.text);
+        assert!(ja.html.contains("期限: 早急に"), "{}", ja.html);
+        let en = render(MailKind::Escalation, "en", &context).expect("en");
+        assert!(en.text.contains("Due: As soon as possible"), "{}", en.text);
+    }
 }

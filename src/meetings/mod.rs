@@ -443,7 +443,7 @@ pub async fn reschedule(
     active.updated_at = Set(now);
     let updated = active.update(&txn).await?;
     if updated.held_on != old_date {
-        let withdrawn = reminders::plan::withdraw_pre_meeting(&txn, id, old_date).await?;
+        let withdrawn = reminders::withdraw_moved_meeting(&txn, id, old_date).await?;
         if withdrawn > 0 {
             tracing::info!(
                 meeting = id,

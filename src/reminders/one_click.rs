@@ -6,15 +6,12 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::{
-    links::{LinkClaims, LinkError, LinkSigner, Purpose},
-    one_click_use,
-};
+use super::links::{LinkClaims, LinkError, LinkSigner, Purpose};
 use crate::{
     clock::Moment,
     config::Settings,
     domain::{Role, TaskStatus},
-    entities::{department, meeting, task},
+    entities::{department, meeting, one_click_use, task},
     tasks::{self, Actor, TaskError, TaskView},
 };
 

@@ -12,7 +12,7 @@ use sea_orm::{
     sea_query::{Expr, LockBehavior, LockType},
 };
 
-use super::plan::PlannedMail;
+use super::planned::PlannedMail;
 use crate::{
     config::Settings,
     db::is_postgres,
@@ -30,14 +30,21 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::seconds(std::cmp::Ord::min(60_i64 << exponent, 6 * 3600))
 }
 
-pub async fn existing_keys_with_prefix(
+/// The dedupe keys in the outbox that start with any of `prefixes`.
+pub async fn existing_keys(
     db: &impl ConnectionTrait,
-    prefix: &str,
+    prefixes: &[String],
 ) -> Result<HashSet<String>, DbErr> {
+    if prefixes.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let any_prefix = prefixes.iter().fold(Condition::any(), |any, prefix| {
+        any.add(outbox::Column::DedupeKey.starts_with(prefix))
+    });
     let keys: Vec<String> = outbox::Entity::find()
         .select_only()
         .column(outbox::Column::DedupeKey)
-        .filter(outbox::Column::DedupeKey.starts_with(prefix))
+        .filter(any_prefix)
         .into_tuple()
         .all(db)
         .await?;

@@ -3,21 +3,19 @@
 //! functions it calls, which take `now`.
 use std::{sync::Arc, time::Duration};
 
-use chrono::{DateTime, Timelike, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use serde::Serialize;
 use tokio::sync::watch;
 
 use super::{
     ReminderError,
-    plan::{Mode, PlanReport, plan_escalations_with, plan_pre_meeting_with, plan_weekly_with},
+    planned::{Mode, PlanReport},
+    run::plan_all,
     sender::{SendReport, send_due},
 };
 use crate::{clock::Clock, config::Settings, mail::Mailer};
 
-/// Local hour from which the daily jobs (before-the-meeting, escalation) run, so
-/// that they are not mailed at midnight.
-pub const DAILY_FROM_HOUR: u32 = 9;
 /// Time between ticks.
 pub const TICK: Duration = Duration::from_secs(30);
 
@@ -27,20 +25,15 @@ pub struct TickReport {
     pub sent: SendReport,
 }
 
-/// One tick at `now`: the weekly digest if due (or missed within the catch-up
-/// window), the daily jobs from [`DAILY_FROM_HOUR`] local time, then sending.
+/// One tick at `now`: every kind that is due (as `shukudai remind` plans them),
+/// then sending.
 pub async fn tick(
     db: &DatabaseConnection,
     mailer: &dyn Mailer,
     settings: &Settings,
     now: DateTime<Utc>,
 ) -> Result<TickReport, ReminderError> {
-    let mut planned = plan_weekly_with(db, settings, now, Mode::Queue).await?;
-    let local = now.with_timezone(&settings.reminders.timezone);
-    if local.hour() >= DAILY_FROM_HOUR {
-        planned.extend(plan_pre_meeting_with(db, settings, now, Mode::Queue).await?);
-        planned.extend(plan_escalations_with(db, settings, now, Mode::Queue).await?);
-    }
+    let planned = plan_all(db, settings, now, Mode::Queue).await?;
     let sent = send_due(db, mailer, settings, now).await?;
     Ok(TickReport { planned, sent })
 }
@@ -56,7 +49,7 @@ pub async fn run(
 ) {
     tracing::info!(
         cron = ?settings.reminders.weekly_cron,
-        timezone = %settings.reminders.timezone,
+        timezone = %settings.time_zone(),
         "reminder scheduler started"
     );
     loop {

@@ -9,7 +9,7 @@ use shukudai::{
     domain::{OutboxStatus, Role},
     entities::{outbox, outbox_body},
     mail::MailKind,
-    reminders::{self, PlannedMail, outbox::insert, plan::plan_pre_meeting},
+    reminders::{self, Mode, PlannedMail, kinds::PreMeeting, outbox::insert},
 };
 
 use crate::{
@@ -195,14 +195,18 @@ async fn moved_meeting_withdraws_its_unsent_reminders(app: TestApp) {
 
     // Seven days before 2026-11-30: queued and sent.
     let d7 = jst(2026, 11, 23, 9, 0, 0);
-    plan_pre_meeting(&app.db, &settings, d7).await.expect("d7");
+    reminders::plan_one(&app.db, &settings, d7, Mode::Queue, &PreMeeting)
+        .await
+        .expect("d7");
     let report = reminders::send_due(&app.db, &mailer, &settings, d7)
         .await
         .expect("send d7");
     assert_eq!(report.sent, 4);
     // The day before: queued, but SMTP is down, so they wait for a retry.
     let d1 = jst(2026, 11, 29, 9, 0, 0);
-    plan_pre_meeting(&app.db, &settings, d1).await.expect("d1");
+    reminders::plan_one(&app.db, &settings, d1, Mode::Queue, &PreMeeting)
+        .await
+        .expect("d1");
     sink.set_down(true);
     let report = reminders::send_due(&app.db, &mailer, &settings, d1)
         .await
@@ -271,7 +275,7 @@ async fn moved_meeting_withdraws_its_unsent_reminders(app: TestApp) {
 
     // Seven days before the new date the planner queues the new reminders.
     let new_d7 = jst(2026, 11, 30, 9, 0, 0);
-    let report = plan_pre_meeting(&app.db, &settings, new_d7)
+    let report = reminders::plan_one(&app.db, &settings, new_d7, Mode::Queue, &PreMeeting)
         .await
         .expect("d7 of the new date");
     assert_eq!(report.queued.len(), 4, "{:?}", report.queued);

@@ -14,8 +14,8 @@ use shukudai::{
     mail::SmtpMailer,
     reminders::{
         self, Mode,
+        kinds::{PreMeeting, Weekly, iso_week_label},
         outbox::claim,
-        plan::{iso_week_label, plan_pre_meeting, plan_weekly},
     },
 };
 
@@ -410,6 +410,41 @@ async fn dry_run_inserts_nothing(app: TestApp) {
     );
 }
 
+/// `remind --dry-run` shows what the scheduler's tick would queue at the same
+/// instant: the same kinds behind the same time gates. Before 09:00 local the
+/// daily kinds are not due, for either.
+async fn dry_run_and_tick_apply_the_same_gates(app: TestApp) {
+    seed_week(&app).await;
+    let sink = SmtpSink::start().await;
+    let settings = smtp_settings(&app, &sink);
+    let mailer = smtp_mailer(&settings);
+    let keys = |report: &reminders::PlanReport| {
+        let mut keys: Vec<String> = report.queued.iter().map(|m| m.dedupe_key.clone()).collect();
+        keys.sort();
+        keys
+    };
+    // Monday 08:00: the weekly digest fires at 09:00, and so do the daily kinds.
+    let early = jst(2026, 11, 23, 8, 0, 0);
+    let dry = reminders::plan_all(&app.db, &settings, early, Mode::DryRun)
+        .await
+        .expect("dry run at 08:00");
+    assert!(dry.queued.is_empty(), "{:?}", keys(&dry));
+    let ticked = reminders::tick(&app.db, &mailer, &settings, early)
+        .await
+        .expect("tick at 08:00");
+    assert!(ticked.planned.queued.is_empty());
+    // 09:00: all three kinds, the same mails.
+    let nine = monday_nine();
+    let dry = reminders::plan_all(&app.db, &settings, nine, Mode::DryRun)
+        .await
+        .expect("dry run at 09:00");
+    let ticked = reminders::tick(&app.db, &mailer, &settings, nine)
+        .await
+        .expect("tick at 09:00");
+    assert_eq!(keys(&dry), keys(&ticked.planned));
+    assert_eq!(keys(&dry).len(), 8);
+}
+
 async fn smtp_down_then_back_delivers_all_once(app: TestApp) {
     seed_week(&app).await;
     let sink = SmtpSink::start().await;
@@ -582,23 +617,41 @@ async fn weekly_boundary_is_monday_nine_in_tokyo(app: TestApp) {
     let seed = seed_week(&app).await;
     let settings = (*app.settings).clone();
     // Sunday 23:59:59 JST: the previous Monday is beyond the catch-up window.
-    let report = plan_weekly(&app.db, &settings, jst(2026, 11, 22, 23, 59, 59))
-        .await
-        .expect("sunday");
+    let report = reminders::plan_one(
+        &app.db,
+        &settings,
+        jst(2026, 11, 22, 23, 59, 59),
+        Mode::Queue,
+        &Weekly,
+    )
+    .await
+    .expect("sunday");
     assert!(report.queued.is_empty());
     // Monday 08:59:59 JST (= Sunday 23:59:59 UTC): still nothing.
-    let report = plan_weekly(&app.db, &settings, jst(2026, 11, 23, 8, 59, 59))
-        .await
-        .expect("monday early");
+    let report = reminders::plan_one(
+        &app.db,
+        &settings,
+        jst(2026, 11, 23, 8, 59, 59),
+        Mode::Queue,
+        &Weekly,
+    )
+    .await
+    .expect("monday early");
     assert!(report.queued.is_empty());
     // Monday 09:00 JST (= 00:00 UTC).
     assert_eq!(
         jst(2026, 11, 23, 9, 0, 0).to_rfc3339(),
         "2026-11-23T00:00:00+00:00"
     );
-    let report = plan_weekly(&app.db, &settings, jst(2026, 11, 23, 9, 0, 0))
-        .await
-        .expect("monday nine");
+    let report = reminders::plan_one(
+        &app.db,
+        &settings,
+        jst(2026, 11, 23, 9, 0, 0),
+        Mode::Queue,
+        &Weekly,
+    )
+    .await
+    .expect("monday nine");
     let keys: Vec<&str> = report
         .queued
         .iter()
@@ -610,9 +663,15 @@ async fn weekly_boundary_is_monday_nine_in_tokyo(app: TestApp) {
     );
     assert_eq!(report.queued.len(), 3);
     // Once only, even later that day.
-    let report = plan_weekly(&app.db, &settings, jst(2026, 11, 23, 15, 0, 0))
-        .await
-        .expect("later");
+    let report = reminders::plan_one(
+        &app.db,
+        &settings,
+        jst(2026, 11, 23, 15, 0, 0),
+        Mode::Queue,
+        &Weekly,
+    )
+    .await
+    .expect("later");
     assert!(report.queued.is_empty());
 }
 
@@ -621,23 +680,47 @@ async fn missed_weekly_is_caught_up_once_within_the_window(app: TestApp) {
     let settings = (*app.settings).clone();
     assert_eq!(settings.reminders.catch_up_hours, 24);
     // Down over Monday 09:00; back at 20:00: caught up, once.
-    let report = plan_weekly(&app.db, &settings, jst(2026, 11, 23, 20, 0, 0))
-        .await
-        .expect("catch up");
+    let report = reminders::plan_one(
+        &app.db,
+        &settings,
+        jst(2026, 11, 23, 20, 0, 0),
+        Mode::Queue,
+        &Weekly,
+    )
+    .await
+    .expect("catch up");
     assert_eq!(report.queued.len(), 3);
-    let report = plan_weekly(&app.db, &settings, jst(2026, 11, 23, 20, 0, 30))
-        .await
-        .expect("again");
+    let report = reminders::plan_one(
+        &app.db,
+        &settings,
+        jst(2026, 11, 23, 20, 0, 30),
+        Mode::Queue,
+        &Weekly,
+    )
+    .await
+    .expect("again");
     assert!(report.queued.is_empty());
     // Down until Tuesday 09:30: more than 24 h late, that week is skipped.
-    let report = plan_weekly(&app.db, &settings, jst(2026, 12, 1, 9, 30, 0))
-        .await
-        .expect("too late");
+    let report = reminders::plan_one(
+        &app.db,
+        &settings,
+        jst(2026, 12, 1, 9, 30, 0),
+        Mode::Queue,
+        &Weekly,
+    )
+    .await
+    .expect("too late");
     assert!(report.queued.is_empty());
     // The next Monday runs as usual.
-    let report = plan_weekly(&app.db, &settings, jst(2026, 12, 7, 9, 0, 5))
-        .await
-        .expect("next week");
+    let report = reminders::plan_one(
+        &app.db,
+        &settings,
+        jst(2026, 12, 7, 9, 0, 5),
+        Mode::Queue,
+        &Weekly,
+    )
+    .await
+    .expect("next week");
     assert!(
         report
             .queued
@@ -653,9 +736,15 @@ async fn iso_week_year_rollover(app: TestApp) {
     assert_eq!(iso_week_label(ymd(2027, 1, 3)), "2026-W53");
     assert_eq!(iso_week_label(ymd(2027, 1, 4)), "2027-W01");
     let settings = (*app.settings).clone();
-    let report = plan_weekly(&app.db, &settings, jst(2026, 12, 28, 9, 0, 0))
-        .await
-        .expect("2026-W53");
+    let report = reminders::plan_one(
+        &app.db,
+        &settings,
+        jst(2026, 12, 28, 9, 0, 0),
+        Mode::Queue,
+        &Weekly,
+    )
+    .await
+    .expect("2026-W53");
     assert!(
         report
             .queued
@@ -663,13 +752,25 @@ async fn iso_week_year_rollover(app: TestApp) {
             .any(|m| m.dedupe_key == format!("weekly:2026-W53:dept:{}", seed.kumin))
     );
     // New Year's Day (Friday) is not a Monday: nothing.
-    let report = plan_weekly(&app.db, &settings, jst(2027, 1, 1, 9, 0, 0))
-        .await
-        .expect("new year");
+    let report = reminders::plan_one(
+        &app.db,
+        &settings,
+        jst(2027, 1, 1, 9, 0, 0),
+        Mode::Queue,
+        &Weekly,
+    )
+    .await
+    .expect("new year");
     assert!(report.queued.is_empty());
-    let report = plan_weekly(&app.db, &settings, jst(2027, 1, 4, 9, 0, 0))
-        .await
-        .expect("2027-W01");
+    let report = reminders::plan_one(
+        &app.db,
+        &settings,
+        jst(2027, 1, 4, 9, 0, 0),
+        Mode::Queue,
+        &Weekly,
+    )
+    .await
+    .expect("2027-W01");
     assert!(
         report
             .queued
@@ -682,21 +783,39 @@ async fn rescheduled_meeting_gets_reminders_for_its_new_date(app: TestApp) {
     let seed = seed_week(&app).await;
     let settings = (*app.settings).clone();
     let m = seed.next_meeting;
-    let report = plan_pre_meeting(&app.db, &settings, jst(2026, 11, 23, 9, 0, 0))
-        .await
-        .expect("d7 old date");
+    let report = reminders::plan_one(
+        &app.db,
+        &settings,
+        jst(2026, 11, 23, 9, 0, 0),
+        Mode::Queue,
+        &PreMeeting,
+    )
+    .await
+    .expect("d7 old date");
     assert!(report.queued.iter().any(
         |q| q.dedupe_key == format!("premeeting:meeting:{m}:2026-11-30:d7:dept:{}", seed.kumin)
     ));
     // Postponed a week after the 7-day reminders were queued.
     app.reschedule_meeting(m, ymd(2026, 12, 7)).await;
-    let report = plan_pre_meeting(&app.db, &settings, jst(2026, 11, 24, 9, 0, 0))
-        .await
-        .expect("13 days before");
+    let report = reminders::plan_one(
+        &app.db,
+        &settings,
+        jst(2026, 11, 24, 9, 0, 0),
+        Mode::Queue,
+        &PreMeeting,
+    )
+    .await
+    .expect("13 days before");
     assert!(report.queued.is_empty(), "{:?}", report.queued);
-    let report = plan_pre_meeting(&app.db, &settings, jst(2026, 11, 30, 9, 0, 0))
-        .await
-        .expect("d7 new date");
+    let report = reminders::plan_one(
+        &app.db,
+        &settings,
+        jst(2026, 11, 30, 9, 0, 0),
+        Mode::Queue,
+        &PreMeeting,
+    )
+    .await
+    .expect("d7 new date");
     let keys: Vec<&str> = report
         .queued
         .iter()
@@ -715,16 +834,28 @@ async fn rescheduled_meeting_gets_reminders_for_its_new_date(app: TestApp) {
         .find(|q| q.department_id == Some(seed.kumin))
         .expect("区民部");
     assert!(mail.subject.contains("2026-12-07"), "{}", mail.subject);
-    let report = plan_pre_meeting(&app.db, &settings, jst(2026, 12, 6, 9, 0, 0))
-        .await
-        .expect("d1");
+    let report = reminders::plan_one(
+        &app.db,
+        &settings,
+        jst(2026, 12, 6, 9, 0, 0),
+        Mode::Queue,
+        &PreMeeting,
+    )
+    .await
+    .expect("d1");
     assert!(report.queued.iter().any(
         |q| q.dedupe_key == format!("premeeting:meeting:{m}:2026-12-07:d1:dept:{}", seed.kumin)
     ));
     // The day itself and after: nothing more.
-    let report = plan_pre_meeting(&app.db, &settings, jst(2026, 12, 7, 9, 0, 0))
-        .await
-        .expect("day of");
+    let report = reminders::plan_one(
+        &app.db,
+        &settings,
+        jst(2026, 12, 7, 9, 0, 0),
+        Mode::Queue,
+        &PreMeeting,
+    )
+    .await
+    .expect("day of");
     assert!(report.queued.is_empty());
     let count = outbox::Entity::find()
         .filter(
@@ -740,6 +871,7 @@ on_both_backends!(
     seeded_week_sends_the_right_mails,
     same_tick_twice_sends_once,
     dry_run_inserts_nothing,
+    dry_run_and_tick_apply_the_same_gates,
     smtp_down_then_back_delivers_all_once,
     failed_after_max_attempts_then_retry_on_demand,
     expired_lease_is_sent_again_with_the_same_message_id,

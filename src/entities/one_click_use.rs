@@ -1,4 +1,5 @@
-//! Entity for the `one_click_use` table (migration m20261122_050000).
+//! Entity for the `one_click_use` table (migration m20261122_060000): the
+//! one-click links already used.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
