@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{
-    domain::{DepartmentName, NameError},
+    domain::{DepartmentName, NameError, storable},
     entities::{department, department_alias, department_recipient},
 };
 
@@ -90,13 +90,13 @@ impl Departments {
     ) -> Result<department::Model, DepartmentError> {
         let txn = self.db.begin().await?;
         for name in std::iter::once(&new.name).chain(&new.aliases) {
-            if resolve_in(&txn, name.as_str()).await?.is_some() {
+            if find_by_name_or_alias(&txn, name.as_str()).await?.is_some() {
                 return Err(DepartmentError::Duplicate(name.to_string()));
             }
         }
         let parent_id = match &new.parent {
             Some(parent) => Some(
-                resolve_in(&txn, parent.as_str())
+                find_by_name_or_alias(&txn, parent.as_str())
                     .await?
                     .ok_or_else(|| DepartmentError::NoSuchParent(parent.to_string()))?
                     .id,
@@ -138,7 +138,7 @@ impl Departments {
 
     /// Finds a department by its name or one of its aliases.
     pub async fn resolve(&self, name_or_alias: &str) -> Result<Option<department::Model>, DbErr> {
-        resolve_in(&self.db, name_or_alias).await
+        find_by_name_or_alias(&self.db, name_or_alias).await
     }
 
     pub async fn list(&self) -> Result<Vec<DepartmentView>, DbErr> {
@@ -176,28 +176,33 @@ impl Departments {
     }
 }
 
-async fn resolve_in<C: ConnectionTrait>(
-    db: &C,
+/// The department whose name or one of whose aliases is `name_or_alias`
+/// (NFKC-normalised, as names are stored); none for text no name can be.
+pub async fn find_by_name_or_alias<C: ConnectionTrait>(
+    conn: &C,
     name_or_alias: &str,
 ) -> Result<Option<department::Model>, DbErr> {
+    if !storable(name_or_alias) {
+        return Ok(None);
+    }
     let Ok(name) = DepartmentName::parse(name_or_alias) else {
         return Ok(None);
     };
     if let Some(found) = department::Entity::find()
         .filter(department::Column::Name.eq(name.as_str()))
-        .one(db)
+        .one(conn)
         .await?
     {
         return Ok(Some(found));
     }
     let Some(alias) = department_alias::Entity::find()
         .filter(department_alias::Column::Alias.eq(name.as_str()))
-        .one(db)
+        .one(conn)
         .await?
     else {
         return Ok(None);
     };
     department::Entity::find_by_id(alias.department_id)
-        .one(db)
+        .one(conn)
         .await
 }

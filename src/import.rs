@@ -13,7 +13,7 @@ use crate::{
     domain::{DueKind, TaskKind},
     entities::minutes,
     meetings::{self, HeldMeeting, MeetingError},
-    minutes::{self as extractor, Analysis, Candidate, Directory},
+    minutes::{self as extractor, Analysis, Candidate, Directory, Encoding},
     tasks::{self, Actor, NewDraft, NewEvidence, TaskError},
 };
 
@@ -90,9 +90,17 @@ impl Importer {
             });
         }
         let directory = self.directory().await?;
-        let analysis = extractor::analyse(bytes, &directory)?;
+        // decode + parse + extract, as `minutes::analyse` does, keeping the
+        // encoding the decoder found.
+        let decoded = extractor::decode(bytes)?;
+        let parsed = extractor::parse(&decoded);
+        let analysis = Analysis {
+            items: extractor::extract(&parsed, &directory),
+            meeting: parsed.meeting,
+            text: parsed.text,
+        };
         match self
-            .store(file_name, &sha256, encoding_of(bytes), analysis, actor, at)
+            .store(file_name, &sha256, decoded.encoding, analysis, actor, at)
             .await
         {
             // Another import of the same file won the race for the unique sha256.
@@ -122,7 +130,7 @@ impl Importer {
         &self,
         file_name: &str,
         sha256: &str,
-        encoding: &str,
+        encoding: Encoding,
         analysis: Analysis,
         actor: &Actor,
         at: Moment,
@@ -153,7 +161,7 @@ impl Importer {
             meeting_id: Set(meeting.id),
             file_name: Set(file_name.to_owned()),
             sha256: Set(sha256.to_owned()),
-            encoding: Set(encoding.to_owned()),
+            encoding: Set(encoding.as_str().to_owned()),
             text: Set(analysis.text.clone()),
             imported_by: Set(actor.user_id),
             created_at: Set(at.now()),
@@ -204,13 +212,5 @@ fn draft_from(candidate: &Candidate) -> NewDraft {
                 _ => None,
             },
         }),
-    }
-}
-
-fn encoding_of(bytes: &[u8]) -> &'static str {
-    if std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).is_ok() {
-        "UTF-8"
-    } else {
-        "Shift_JIS"
     }
 }

@@ -1,6 +1,7 @@
 //! shukudai: turns the requests in meeting minutes into tracked tasks (宿題) with an
 //! owner department and a due date, and reminds the departments until they are done.
 pub mod accounts;
+pub mod agenda;
 pub mod app;
 pub mod cache;
 pub mod cli;

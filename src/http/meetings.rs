@@ -18,10 +18,8 @@ use super::{
     tasks::pagination,
 };
 use crate::{
-    meetings::{
-        self, BodyView, MeetingChange, MeetingDetail, MeetingError, MeetingPage, MeetingView,
-        NewMeeting,
-    },
+    agenda::{self, AgendaError, MeetingDetail},
+    meetings::{self, BodyView, MeetingChange, MeetingError, MeetingPage, MeetingView, NewMeeting},
     tasks::Actor,
 };
 
@@ -31,6 +29,15 @@ pub fn router() -> Router<AppState> {
         .route("/bodies/{id}/meetings", post(schedule))
         .route("/meetings", get(list_meetings))
         .route("/meetings/{id}", get(read).patch(reschedule))
+}
+
+impl From<AgendaError> for ApiError {
+    fn from(error: AgendaError) -> Self {
+        match error {
+            AgendaError::Meeting(e) => e.into(),
+            AgendaError::Task(e) => e.into(),
+        }
+    }
 }
 
 impl From<MeetingError> for ApiError {
@@ -45,13 +52,12 @@ impl From<MeetingError> for ApiError {
                     .map(|i| FieldError::new(i.field, i.message))
                     .collect(),
             ),
-            MeetingError::Task(e) => e.into(),
             MeetingError::Db(e) => e.into(),
         }
     }
 }
 
-/// Bodies with their next meeting (the earliest scheduled one from today, Asia/Tokyo).
+/// Bodies with their next meeting (the earliest scheduled one from today).
 #[utoipa::path(get, path = "/api/v1/bodies", tag = "meetings",
     responses((status = 200, body = Vec<BodyView>)))]
 pub(super) async fn list_bodies(
@@ -96,7 +102,7 @@ pub(super) async fn create_body(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleRequest {
-    /// The date (Asia/Tokyo), today or later.
+    /// The date (local), today or later.
     pub held_on: Option<NaiveDate>,
     /// "HH:MM"
     pub starts_at: Option<String>,
@@ -129,7 +135,7 @@ pub(super) async fn schedule(
 ) -> Result<(StatusCode, Json<MeetingView>), ApiError> {
     let at = state.moment();
     let created =
-        meetings::schedule(&state.db, &Actor::user(&user), body_id, request.into(), at).await?;
+        agenda::schedule(&state.db, &Actor::user(&user), body_id, request.into(), at).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -146,7 +152,7 @@ pub(super) async fn reschedule(
     let at = state.moment();
     let change: MeetingChange = request.into();
     Ok(Json(
-        meetings::reschedule(&state.db, &Actor::user(&user), id, change, at).await?,
+        agenda::reschedule(&state.db, &Actor::user(&user), id, change, at).await?,
     ))
 }
 
@@ -184,6 +190,6 @@ pub(super) async fn read(
 ) -> Result<Json<MeetingDetail>, ApiError> {
     let at = state.moment();
     Ok(Json(
-        meetings::get_meeting(&state.db, &Actor::user(&user), id, at).await?,
+        agenda::meeting_detail(&state.db, &Actor::user(&user), id, at).await?,
     ))
 }

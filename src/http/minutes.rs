@@ -12,8 +12,8 @@ use utoipa::ToSchema;
 
 use super::{ApiError, AppState, auth::Secretariat};
 use crate::{
+    agenda::{self, MeetingDetail},
     import::{ImportError, ImportOutcome, Importer},
-    meetings::{self, MeetingDetail},
     tasks::Actor,
 };
 
@@ -109,7 +109,7 @@ pub(super) async fn upload(
             minutes_id,
         } => (StatusCode::OK, true, meeting_id, minutes_id),
     };
-    let meeting = meetings::get_meeting(&state.db, &actor, meeting_id, at).await?;
+    let meeting = agenda::meeting_detail(&state.db, &actor, meeting_id, at).await?;
     Ok((
         status,
         Json(ImportedMinutes {

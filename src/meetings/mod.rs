@@ -1,12 +1,14 @@
-//! Bodies (本部, 委員会) and their meetings, held and scheduled. The next meeting of a
-//! body is its earliest scheduled meeting on or after today (Asia/Tokyo); tasks due
-//! "by the next meeting" are bound to it and follow it when it moves.
+//! Bodies (本部, 委員会) and their meetings, held and scheduled. The next meeting of
+//! a body is its earliest scheduled meeting on or after today ([`next`]); tasks
+//! due "by the next meeting" are bound to it and follow it when it moves (the
+//! `agenda` service moves both, in one transaction). Meetings know nothing of
+//! tasks.
 pub mod next;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
@@ -15,11 +17,8 @@ use utoipa::ToSchema;
 pub use next::{next_meeting, next_meeting_of_any};
 
 use crate::{
-    clock::Moment,
-    domain::MeetingStatus,
+    domain::{FieldIssue, MeetingStatus, storable},
     entities::{body, meeting, minutes},
-    reminders,
-    tasks::{self, Actor, FieldIssue, TaskError, TaskFilter, TaskView},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -31,8 +30,6 @@ pub enum MeetingError {
     #[error("the request has invalid fields")]
     Invalid(Vec<FieldIssue>),
     #[error(transparent)]
-    Task(#[from] TaskError),
-    #[error(transparent)]
     Db(#[from] DbErr),
 }
 
@@ -42,7 +39,7 @@ pub struct MeetingView {
     pub body_id: i32,
     pub title: String,
     pub held_on: NaiveDate,
-    /// "HH:MM", Asia/Tokyo.
+    /// "HH:MM", local time.
     pub starts_at: Option<String>,
     pub ends_at: Option<String>,
     pub place: Option<String>,
@@ -85,15 +82,6 @@ pub struct MinutesView {
     pub file_name: String,
     pub sha256: String,
     pub text: String,
-}
-
-/// A meeting with its minutes and the tasks the reader may see.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct MeetingDetail {
-    #[serde(flatten)]
-    pub meeting: MeetingView,
-    pub minutes: Vec<MinutesView>,
-    pub tasks: Vec<TaskView>,
 }
 
 /// A meeting as the minutes describe it (the importer's input).
@@ -139,7 +127,7 @@ pub async fn find_or_create_body_in<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<body::Model, MeetingError> {
     let name = normalise(name);
-    if name.is_empty() || !tasks::storable(&name) || name.chars().count() > 200 {
+    if name.is_empty() || !storable(&name) || name.chars().count() > 200 {
         return Err(MeetingError::Invalid(vec![FieldIssue::new(
             "body",
             "must be 1 to 200 characters, without NUL",
@@ -179,7 +167,7 @@ pub async fn record_held_meeting_in<C: ConnectionTrait>(
     ];
     let issues: Vec<FieldIssue> = texts
         .into_iter()
-        .filter(|(_, text)| text.is_some_and(|t| !tasks::storable(t)))
+        .filter(|(_, text)| text.is_some_and(|t| !storable(t)))
         .map(|(field, _)| FieldIssue::new(field, "must not contain NUL characters"))
         .collect();
     if !issues.is_empty() {
@@ -282,13 +270,11 @@ pub async fn list_meetings<C: ConnectionTrait>(
     })
 }
 
-/// One meeting with its minutes and the tasks `actor` may see.
-pub async fn get_meeting<C: ConnectionTrait>(
+/// One meeting and its minutes text(s).
+pub async fn get<C: ConnectionTrait>(
     conn: &C,
-    actor: &Actor,
     id: i32,
-    at: Moment,
-) -> Result<MeetingDetail, MeetingError> {
+) -> Result<(MeetingView, Vec<MinutesView>), MeetingError> {
     let found = meeting::Entity::find_by_id(id)
         .one(conn)
         .await?
@@ -306,16 +292,7 @@ pub async fn get_meeting<C: ConnectionTrait>(
             text: m.text,
         })
         .collect();
-    let filter = TaskFilter {
-        meeting_id: Some(id),
-        ..Default::default()
-    };
-    let tasks = tasks::list_all(conn, actor, &filter, at).await?;
-    Ok(MeetingDetail {
-        meeting: found.into(),
-        minutes,
-        tasks,
-    })
+    Ok((found.into(), minutes))
 }
 
 fn validate(change: &NewMeeting, today: NaiveDate, issues: &mut Vec<FieldIssue>) {
@@ -334,7 +311,7 @@ fn validate(change: &NewMeeting, today: NaiveDate, issues: &mut Vec<FieldIssue>)
     }
     for (field, value) in [("place", &change.place), ("title", &change.title)] {
         if let Some(value) = value
-            && (value.chars().count() > 200 || !tasks::storable(value))
+            && (value.chars().count() > 200 || !storable(value))
         {
             issues.push(FieldIssue::new(
                 field,
@@ -344,27 +321,24 @@ fn validate(change: &NewMeeting, today: NaiveDate, issues: &mut Vec<FieldIssue>)
     }
 }
 
-/// The secretariat schedules a meeting of `body_id`; tasks due by the next meeting
-/// rebind to it when it is now the earliest one. One transaction.
-pub async fn schedule(
-    db: &DatabaseConnection,
-    actor: &Actor,
+/// Schedules a meeting of `body_id` in the caller's transaction.
+pub async fn schedule_in<C: ConnectionTrait>(
+    conn: &C,
     body_id: i32,
     new: NewMeeting,
-    at: Moment,
+    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<MeetingView, MeetingError> {
-    let now = at.now();
     let mut issues = Vec::new();
     if new.held_on.is_none() {
         issues.push(FieldIssue::new("held_on", "is required"));
     }
-    validate(&new, at.today(), &mut issues);
+    validate(&new, today, &mut issues);
     let Some(held_on) = new.held_on.filter(|_| issues.is_empty()) else {
         return Err(MeetingError::Invalid(issues));
     };
-    let txn = db.begin().await?;
     let body = body::Entity::find_by_id(body_id)
-        .one(&txn)
+        .one(conn)
         .await?
         .ok_or(MeetingError::NoSuchBody(body_id))?;
     let title = new
@@ -385,33 +359,42 @@ pub async fn schedule(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(conn)
     .await?;
-    tasks::rebind_next_meeting_tasks_in(&txn, actor, body.id, at).await?;
-    txn.commit().await?;
     Ok(created.into())
 }
 
-/// Moves or edits a scheduled meeting; the tasks bound to it follow (and rebind
-/// when another meeting becomes the next one), and its unsent reminders for the
-/// old date are withdrawn. One transaction.
-pub async fn reschedule(
-    db: &DatabaseConnection,
-    actor: &Actor,
+/// A meeting after [`change_in`], with the date it had before.
+#[derive(Debug, Clone)]
+pub struct Changed {
+    pub meeting: MeetingView,
+    pub old_date: NaiveDate,
+}
+
+impl Changed {
+    /// Whether the meeting moved to another day.
+    pub fn moved(&self) -> bool {
+        self.meeting.held_on != self.old_date
+    }
+}
+
+/// Moves or edits meeting `id` in the caller's transaction (a meeting that was
+/// held keeps its date); the row stays locked until that transaction ends.
+pub async fn change_in<C: ConnectionTrait>(
+    conn: &C,
     id: i32,
     change: MeetingChange,
-    at: Moment,
-) -> Result<MeetingView, MeetingError> {
-    let now = at.now();
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Changed, MeetingError> {
     let mut issues = Vec::new();
-    validate(&change, at.today(), &mut issues);
+    validate(&change, today, &mut issues);
     if !issues.is_empty() {
         return Err(MeetingError::Invalid(issues));
     }
-    let txn = db.begin().await?;
     let found = meeting::Entity::find_by_id(id)
         .lock_exclusive()
-        .one(&txn)
+        .one(conn)
         .await?
         .ok_or(MeetingError::NotFound(id))?;
     if found.status != MeetingStatus::Scheduled
@@ -422,7 +405,7 @@ pub async fn reschedule(
             "a meeting that was held cannot be moved",
         )]));
     }
-    let (body_id, old_date) = (found.body_id, found.held_on);
+    let old_date = found.held_on;
     let mut active = found.into_active_model();
     if let Some(date) = change.held_on {
         active.held_on = Set(date);
@@ -441,20 +424,9 @@ pub async fn reschedule(
         active.title = Set(title);
     }
     active.updated_at = Set(now);
-    let updated = active.update(&txn).await?;
-    if updated.held_on != old_date {
-        let withdrawn = reminders::withdraw_moved_meeting(&txn, id, old_date).await?;
-        if withdrawn > 0 {
-            tracing::info!(
-                meeting = id,
-                %old_date,
-                new_date = %updated.held_on,
-                withdrawn,
-                "reminders for the old date withdrawn"
-            );
-        }
-    }
-    tasks::rebind_next_meeting_tasks_in(&txn, actor, body_id, at).await?;
-    txn.commit().await?;
-    Ok(updated.into())
+    let updated = active.update(conn).await?;
+    Ok(Changed {
+        meeting: updated.into(),
+        old_date,
+    })
 }

@@ -3,28 +3,64 @@
 use super::MinutesError;
 use encoding_rs::{SHIFT_JIS, UTF_16BE, UTF_16LE};
 
+/// The encoding a file was read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+    ShiftJis,
+}
+
+impl Encoding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Utf8 => "UTF-8",
+            Self::Utf8Bom => "UTF-8 BOM",
+            Self::Utf16Le => "UTF-16LE",
+            Self::Utf16Be => "UTF-16BE",
+            Self::ShiftJis => "Shift_JIS",
+        }
+    }
+}
+
+/// Decoded text and the encoding it was read as; reads as the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: Encoding,
+}
+
+impl std::ops::Deref for Decoded {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
 /// Decodes a minutes file. Strips a BOM and turns CRLF / CR into LF.
 /// Empty input, binary data and undecodable bytes are errors.
-pub fn decode(bytes: &[u8]) -> Result<String, MinutesError> {
+pub fn decode(bytes: &[u8]) -> Result<Decoded, MinutesError> {
     if bytes.is_empty() {
         return Err(MinutesError::NotText("the input is empty".into()));
     }
-    let text = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        std::str::from_utf8(rest)
-            .map_err(|_| MinutesError::Undecodable)?
-            .to_owned()
+    let (text, encoding) = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        let text = std::str::from_utf8(rest).map_err(|_| MinutesError::Undecodable)?;
+        (text.to_owned(), Encoding::Utf8Bom)
     } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        decode_strict(UTF_16LE, rest)?
+        (decode_strict(UTF_16LE, rest)?, Encoding::Utf16Le)
     } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        decode_strict(UTF_16BE, rest)?
+        (decode_strict(UTF_16BE, rest)?, Encoding::Utf16Be)
     } else if let Ok(s) = std::str::from_utf8(bytes) {
-        s.to_owned()
+        (s.to_owned(), Encoding::Utf8)
     } else {
-        decode_strict(SHIFT_JIS, bytes)?
+        (decode_strict(SHIFT_JIS, bytes)?, Encoding::ShiftJis)
     };
     let text = normalize_newlines(&text);
     check_text(&text)?;
-    Ok(text)
+    Ok(Decoded { text, encoding })
 }
 
 fn decode_strict(
@@ -95,13 +131,29 @@ mod tests {
     #[test]
     fn utf8_bom_crlf() {
         let s = decode("\u{FEFF}本部長：はい。\r\n次\r".as_bytes()).unwrap();
-        assert_eq!(s, "本部長：はい。\n次\n");
+        assert_eq!(s.text, "本部長：はい。\n次\n");
+        assert_eq!(s.encoding, Encoding::Utf8Bom);
     }
 
     #[test]
     fn shift_jis() {
         let (bytes, _, _) = SHIFT_JIS.encode("事務局：検討します。\r\n");
-        assert_eq!(decode(&bytes).unwrap(), "事務局：検討します。\n");
+        let s = decode(&bytes).unwrap();
+        assert_eq!(
+            (s.text.as_str(), s.encoding),
+            ("事務局：検討します。\n", Encoding::ShiftJis)
+        );
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend("本部長：はい。".encode_utf16().flat_map(u16::to_le_bytes));
+        let s = decode(&bytes).unwrap();
+        assert_eq!(
+            (s.text.as_str(), s.encoding),
+            ("本部長：はい。", Encoding::Utf16Le)
+        );
     }
 
     #[test]

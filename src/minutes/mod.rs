@@ -22,7 +22,7 @@ mod turns;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-pub use decode::decode;
+pub use decode::{Decoded, Encoding, decode};
 pub use due::resolve_due;
 
 /// Errors of [`decode`] and [`analyse`].

@@ -5,10 +5,10 @@ use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait,
 };
 
-use super::{Actor, DueChoice, FieldIssue, TaskError, TaskView, audit, due, owner, view};
+use super::{Actor, DueChoice, TaskError, TaskView, audit, due, owner, view};
 use crate::{
     clock::Moment,
-    domain::{DueKind, EventAction, TaskKind, TaskStatus},
+    domain::{DueKind, EventAction, FieldIssue, TaskKind, TaskStatus, storable},
     entities::{meeting, task, task_evidence},
 };
 
@@ -126,7 +126,7 @@ fn validate(draft: &NewDraft, prefix: &str) -> Vec<FieldIssue> {
         ),
     ];
     for (field, text) in texts {
-        if text.is_some_and(|t| !super::storable(t)) {
+        if text.is_some_and(|t| !storable(t)) {
             issues.push(FieldIssue::new(
                 format!("{prefix}{field}"),
                 "must not contain NUL characters",

@@ -7,10 +7,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{Actor, FieldIssue, TaskError, audit, store};
+use super::{Actor, TaskError, audit, store};
 use crate::{
     clock::Moment,
-    domain::{DueKind, EventAction, MeetingStatus, TaskStatus},
+    domain::{DueKind, EventAction, FieldIssue, MeetingStatus, TaskStatus},
     entities::{meeting, task},
     meetings,
 };

@@ -1,23 +1,7 @@
 use sea_orm::DbErr;
 
 use super::view::TaskView;
-use crate::domain::TaskStatus;
-
-/// One invalid input field; `field` is the JSON path as the client sent it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldIssue {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldIssue {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
+use crate::domain::{FieldIssue, TaskStatus};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TaskError {

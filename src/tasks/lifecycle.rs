@@ -7,12 +7,12 @@ use sea_orm::{
 };
 
 use super::{
-    Actor, DueInput, FieldIssue, NoteView, Permission, TaskError, TaskView, access, audit, due,
-    owner, store, view,
+    Actor, DueInput, NoteView, Permission, TaskError, TaskView, access, audit, due, owner, store,
+    view,
 };
 use crate::{
     clock::Moment,
-    domain::{DueKind, EventAction, TaskStatus},
+    domain::{DueKind, EventAction, FieldIssue, TaskStatus, storable},
     entities::{department, task, task_note},
 };
 
@@ -76,7 +76,7 @@ fn gather<T>(
 
 fn required_text(field: &str, text: &str) -> Result<String, TaskError> {
     let text = text.trim();
-    if !super::storable(text) {
+    if !storable(text) {
         Err(TaskError::invalid(field, "must not contain NUL characters"))
     } else if text.is_empty() {
         Err(TaskError::invalid(field, "must not be empty"))

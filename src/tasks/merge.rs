@@ -4,10 +4,10 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::{Actor, FieldIssue, Permission, TaskError, TaskView, access, audit, store, view};
+use super::{Actor, Permission, TaskError, TaskView, access, audit, store, view};
 use crate::{
     clock::Moment,
-    domain::{EventAction, TaskStatus},
+    domain::{EventAction, FieldIssue, TaskStatus},
     entities::task_evidence,
 };
 

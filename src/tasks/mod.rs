@@ -29,7 +29,7 @@ use crate::domain::{AuthenticatedUser, Role};
 pub use access::{Permission, permits, sees_unconfirmed};
 pub use create::{NewDraft, NewEvidence, create_draft, create_drafts, create_drafts_in};
 pub use due::{DueChoice, DueInput, rebind_next_meeting_tasks_in};
-pub use error::{FieldIssue, TaskError};
+pub use error::TaskError;
 pub use lifecycle::{
     BulkConfirmItem, ConfirmInput, EditInput, add_note, bulk_confirm, cancel, complete,
     complete_in, confirm, edit, reject, reopen,
@@ -37,12 +37,6 @@ pub use lifecycle::{
 pub use merge::merge;
 pub use query::{TaskFilter, TaskQuery, events, get, list, list_all};
 pub use view::{EventView, EvidenceView, NoteView, TaskPage, TaskView};
-
-/// Text a database can store: PostgreSQL refuses NUL in text, so it is invalid input
-/// everywhere (checked before any query, so it is a 422, never a 500).
-pub fn storable(text: &str) -> bool {
-    !text.contains('\0')
-}
 
 /// Who does something: recorded in the audit trail and checked by [`Permission`].
 #[derive(Debug, Clone)]

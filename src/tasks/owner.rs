@@ -1,39 +1,15 @@
 //! Owner departments by name or alias, inside the caller's transaction.
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, DbErr};
 
-use super::{FieldIssue, TaskError};
-use crate::{
-    domain::DepartmentName,
-    entities::{department, department_alias},
-};
+use super::TaskError;
+use crate::{departments, domain::FieldIssue, entities::department};
 
+/// The department named `name_or_alias`, if there is one.
 pub async fn find<C: ConnectionTrait>(
     conn: &C,
     name_or_alias: &str,
 ) -> Result<Option<department::Model>, DbErr> {
-    if !super::storable(name_or_alias) {
-        return Ok(None);
-    }
-    let Ok(name) = DepartmentName::parse(name_or_alias) else {
-        return Ok(None);
-    };
-    if let Some(found) = department::Entity::find()
-        .filter(department::Column::Name.eq(name.as_str()))
-        .one(conn)
-        .await?
-    {
-        return Ok(Some(found));
-    }
-    let Some(alias) = department_alias::Entity::find()
-        .filter(department_alias::Column::Alias.eq(name.as_str()))
-        .one(conn)
-        .await?
-    else {
-        return Ok(None);
-    };
-    department::Entity::find_by_id(alias.department_id)
-        .one(conn)
-        .await
+    departments::find_by_name_or_alias(conn, name_or_alias).await
 }
 
 /// The department a client named, or a field error on `field`.

@@ -13,7 +13,7 @@ use super::{
 };
 use crate::{
     clock::Moment,
-    domain::TaskStatus,
+    domain::{TaskStatus, storable},
     entities::{task, task_event, task_evidence},
 };
 
@@ -156,7 +156,7 @@ fn condition(actor: &Actor, filter: &TaskFilter, today: NaiveDate) -> Condition 
     }
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         // NUL cannot be stored, so nothing contains it (and PostgreSQL refuses it as a parameter).
-        if !super::storable(q) {
+        if !storable(q) {
             return Condition::all().add(Expr::val(1).eq(0));
         }
         let pattern = escape_like(q);

@@ -73,14 +73,23 @@ impl From<crate::meetings::MeetingError> for PageError {
         use crate::meetings::MeetingError;
         match error {
             MeetingError::NotFound(_) | MeetingError::NoSuchBody(_) => Self::NotFound,
-            MeetingError::Task(task) => task.into(),
             MeetingError::Db(db) => Self::internal(db),
             MeetingError::Invalid(issues) => Self::Unprocessable(describe_issues(&issues)),
         }
     }
 }
 
-fn describe_issues(issues: &[crate::tasks::FieldIssue]) -> String {
+impl From<crate::agenda::AgendaError> for PageError {
+    fn from(error: crate::agenda::AgendaError) -> Self {
+        use crate::agenda::AgendaError;
+        match error {
+            AgendaError::Meeting(e) => e.into(),
+            AgendaError::Task(e) => e.into(),
+        }
+    }
+}
+
+fn describe_issues(issues: &[crate::domain::FieldIssue]) -> String {
     issues
         .iter()
         .map(|i| format!("{}: {}", i.field, i.message))

@@ -19,6 +19,7 @@ use super::{
     templates,
 };
 use crate::{
+    agenda,
     departments::Departments,
     domain::{DueKind, MeetingStatus, TaskStatus},
     meetings::{self, BodyView, NewMeeting},
@@ -112,7 +113,7 @@ async fn schedule(
         })?;
     let new = form.when.parse()?;
     let actor = Actor::user(&page.user);
-    let scheduled = meetings::schedule(&state.db, &actor, body_id, new, state.moment()).await?;
+    let scheduled = agenda::schedule(&state.db, &actor, body_id, new, state.moment()).await?;
     Ok(Redirect::to(&format!("/meetings/{}", scheduled.id)).into_response())
 }
 
@@ -124,7 +125,7 @@ async fn move_meeting(
 ) -> Result<Response, PageError> {
     let change = form.parse()?;
     let actor = Actor::user(&page.user);
-    meetings::reschedule(&state.db, &actor, id, change, state.moment()).await?;
+    agenda::reschedule(&state.db, &actor, id, change, state.moment()).await?;
     Ok(Redirect::to(&format!("/meetings/{id}")).into_response())
 }
 
@@ -144,7 +145,7 @@ async fn render_meeting(
 ) -> Result<String, PageError> {
     let actor = Actor::user(&page.user);
     let at = state.moment();
-    let detail = meetings::get_meeting(&state.db, &actor, id, at).await?;
+    let detail = agenda::meeting_detail(&state.db, &actor, id, at).await?;
     let next_meeting =
         meetings::next_meeting(&state.db, detail.meeting.body_id, at.today()).await?;
     let due_options: Vec<_> = DueKind::ALL

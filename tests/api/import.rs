@@ -121,6 +121,35 @@ async fn shift_jis_multipart_upload(app: TestApp) {
     assert!(expected.text.contains('。'), "decoded from Shift_JIS");
 }
 
+/// The minutes row records the encoding the decoder read the file as.
+async fn stored_minutes_keep_the_encoding_they_were_read_as(app: TestApp) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use shukudai::entities::minutes;
+    let token = app.token("jimu", Role::Secretariat, None).await;
+    let utf8 = fixture("iinkai-named.txt");
+    let text = std::str::from_utf8(&utf8).expect("the fixture is UTF-8");
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    for (bytes, expected) in [
+        (utf16, "UTF-16LE"),
+        (fixture("sjis-bousai.txt"), "Shift_JIS"),
+    ] {
+        let response = upload_raw(&app, &token, bytes.clone()).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "{expected}");
+        let body: Value = response.json().await.expect("json");
+        let id = body["minutes_id"].as_i64().expect("minutes id");
+        let row = minutes::Entity::find()
+            .filter(minutes::Column::Id.eq(i32::try_from(id).expect("id")))
+            .one(&app.db)
+            .await
+            .expect("minutes row")
+            .expect("stored");
+        assert_eq!(row.encoding, expected);
+        let read = analyse(&bytes, &Directory::default()).expect("readable");
+        assert_eq!(row.text, read.text);
+    }
+}
+
 async fn unreadable_input_is_refused_and_nothing_is_stored(app: TestApp) {
     let token = app.token("jimu", Role::Secretariat, None).await;
     let garbage: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect();
@@ -151,6 +180,7 @@ async fn only_the_secretariat_imports(app: TestApp) {
 on_both_backends!(
     imports_once_with_the_extractors_drafts,
     shift_jis_multipart_upload,
+    stored_minutes_keep_the_encoding_they_were_read_as,
     unreadable_input_is_refused_and_nothing_is_stored,
     only_the_secretariat_imports
 );

@@ -293,7 +293,7 @@ async fn make_target(app: &TestApp, setup: &Setup, target: Target) -> (i32, i32)
             (id, 0)
         }
         Target::ScheduledMeeting => {
-            let meeting = shukudai::meetings::schedule(
+            let meeting = shukudai::agenda::schedule(
                 &app.db,
                 &admin,
                 setup.body_id,
