@@ -136,11 +136,6 @@ impl Departments {
         Ok(created)
     }
 
-    /// Finds a department by its name or one of its aliases.
-    pub async fn resolve(&self, name_or_alias: &str) -> Result<Option<department::Model>, DbErr> {
-        find_by_name_or_alias(&self.db, name_or_alias).await
-    }
-
     pub async fn list(&self) -> Result<Vec<DepartmentView>, DbErr> {
         let departments = department::Entity::find()
             .order_by_asc(department::Column::Id)

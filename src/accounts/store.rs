@@ -6,7 +6,7 @@ use sea_orm::{
 
 use super::credentials::{hash_password, hash_token, new_token, verify_password};
 use crate::{
-    departments::Departments,
+    departments,
     domain::{AuthenticatedUser, DepartmentName, Login, Password, Role},
     entities::{api_token, department, session, user},
 };
@@ -90,8 +90,7 @@ impl UserStore {
         }
         let department_id = match &new.department {
             Some(name) => Some(
-                Departments::new(self.db.clone())
-                    .resolve(name.as_str())
+                departments::find_by_name_or_alias(&self.db, name.as_str())
                     .await?
                     .ok_or_else(|| AccountError::NoSuchDepartment(name.to_string()))?
                     .id,

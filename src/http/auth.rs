@@ -1,6 +1,8 @@
 //! Who is asking, and may they: [`session::identify`] turns the bearer token or
-//! session cookie into an [`AuthenticatedUser`], and the role extractors ([`CurrentUser`], [`Secretariat`],
-//! [`Admin`]) are the one place where roles are enforced for a route.
+//! session cookie into an [`AuthenticatedUser`], and the role extractors
+//! ([`CurrentUser`], [`Secretariat`], [`Admin`]) ask `accounts::authorize` for a
+//! route's role, as the pages' extractors do; they only answer a refusal as a
+//! problem document. The session routes (login, logout, me) are here too.
 use axum::{
     Json, Router,
     extract::{FromRequestParts, State},

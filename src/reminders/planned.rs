@@ -27,14 +27,6 @@ pub struct PlanReport {
     pub skipped_no_recipients: Vec<String>,
 }
 
-impl PlanReport {
-    pub fn extend(&mut self, other: PlanReport) {
-        self.queued.extend(other.queued);
-        self.skipped_no_recipients
-            .extend(other.skipped_no_recipients);
-    }
-}
-
 /// Whether a planning run queues its mails or only says what it would queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

@@ -18,7 +18,7 @@ use crate::{
 /// The due-date fields a client may send; at most one of them.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct DueInput {
-    /// A date (Asia/Tokyo), e.g. `2020-09-30`.
+    /// A local date, e.g. `2020-09-30`.
     #[serde(default)]
     pub due_on: Option<NaiveDate>,
     /// `true`: due by the body's next meeting (bound to it, follows it when it moves).

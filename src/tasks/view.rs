@@ -44,7 +44,7 @@ pub struct TaskView {
     /// The owner as the extractor read it, when it matched no department.
     pub suggested_owner: Option<String>,
     pub due_kind: DueKind,
-    /// The due date (Asia/Tokyo); for `next_meeting`, the bound meeting's date.
+    /// The due date (local); for `next_meeting`, the bound meeting's date.
     pub due_on: Option<NaiveDate>,
     /// The meeting a `next_meeting` due date is bound to.
     pub due_meeting_id: Option<i32>,
