@@ -20,8 +20,17 @@ pub struct Settings {
     pub mail: MailSettings,
     pub reminders: ReminderSettings,
     pub cache: CacheSettings,
+    pub display: DisplaySettings,
     #[serde(default)]
     pub security: SecuritySettings,
+}
+
+/// How pages, mails and printouts write things for people.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisplaySettings {
+    /// `gregorian` (2026年12月14日（月）) or `japanese` (和暦: 令和8年12月14日（月）).
+    pub calendar: crate::domain::Calendar,
 }
 
 #[derive(Debug, Clone, Deserialize)]

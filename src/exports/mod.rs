@@ -1,6 +1,7 @@
 //! Files for other programs: the task list as CSV now (XLSX and iCal later).
 //! A sibling of the API and the pages: it renders what the services answer
 //! (`tasks`, `reports`), with no query of its own, and shares neither's code.
+pub mod cell;
 mod csv;
 mod error;
 

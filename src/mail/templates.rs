@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use minijinja::Environment;
 use serde::Serialize;
 
-use crate::domain::{Lang, labels};
+use crate::domain::{self, Lang, labels};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -89,6 +89,7 @@ fn environment() -> &'static Environment<'static> {
         let mut env = Environment::new();
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
+        domain::dates::add_filters(&mut env);
         // `label("due.asap")`: a value's name from the catalogue, in the mail's language.
         env.add_function("label", |state: &minijinja::State, key: &str| -> String {
             let lang = state

@@ -12,7 +12,7 @@ use serde::{Deserialize, de::DeserializeOwned};
 use super::PageError;
 use crate::{
     accounts::{self, Need, session},
-    domain::{AuthenticatedUser, Lang},
+    domain::{AuthenticatedUser, Calendar, Lang},
     state::AppState,
 };
 
@@ -31,6 +31,8 @@ pub struct Page {
     pub user: AuthenticatedUser,
     pub lang: Lang,
     pub path: String,
+    /// The configured calendar for dates (`display.calendar`).
+    pub calendar: Calendar,
 }
 
 impl Page {
@@ -51,6 +53,7 @@ impl Page {
     pub fn context(&self, title: &str, page: Value) -> Value {
         let base = context! {
             lang => self.lang.code(),
+            calendar => self.calendar.code(),
             title => title,
             path => &self.path,
             csrf => self.csrf(),
@@ -91,7 +94,12 @@ impl FromRequestParts<AppState> for Page {
             .map_err(PageError::internal)?
             .ok_or_else(|| PageError::login(&path))?;
         let lang = lang_from(&jar, Some(&user));
-        Ok(Self { user, lang, path })
+        Ok(Self {
+            user,
+            lang,
+            path,
+            calendar: state.settings.display.calendar,
+        })
     }
 }
 

@@ -37,6 +37,7 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
             tracing::error!(template = name, %error, "template does not parse");
         }
     }
+    crate::domain::dates::add_filters(&mut env);
     env.add_function("t", |state: &State, key: &str| -> String {
         let lang = state
             .lookup("lang")
