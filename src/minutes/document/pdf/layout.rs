@@ -123,15 +123,37 @@ fn gap_text(prev: &Glyph, next: &Glyph) -> String {
     }
 }
 
-/// The lines of one page, top to bottom, with wrapped lines joined again.
-pub(super) fn page_text(glyphs: Vec<Glyph>) -> String {
-    let lines = lines(glyphs);
-    if lines.is_empty() {
-        return String::new();
-    }
-    let left = lines.iter().map(Line::start).fold(f64::MAX, f64::min);
-    let right = lines.iter().map(Line::margin_end).fold(f64::MIN, f64::max);
-    let pitch = typical_pitch(&lines);
+/// The glyphs of one page and the page's width.
+pub(super) struct Page {
+    pub glyphs: Vec<Glyph>,
+    pub width: f64,
+}
+
+/// The text block's edges, the same on every page of a document: taken over
+/// the whole document, so that a last page of two lines has them too.
+struct Frame {
+    left: f64,
+    right: f64,
+}
+
+/// Each page's lines, top to bottom, with wrapped lines joined again.
+pub(super) fn pages_text(pages: Vec<Page>) -> Vec<String> {
+    let laid: Vec<(Vec<Line>, f64)> = pages
+        .into_iter()
+        .map(|p| (lines(p.glyphs), p.width))
+        .collect();
+    let all = || laid.iter().flat_map(|(lines, _)| lines);
+    let frame = Frame {
+        left: all().map(Line::start).fold(f64::MAX, f64::min),
+        right: all().map(Line::margin_end).fold(f64::MIN, f64::max),
+    };
+    laid.iter()
+        .map(|(lines, width)| page_text(lines, &frame, *width))
+        .collect()
+}
+
+fn page_text(lines: &[Line], frame: &Frame, page_width: f64) -> String {
+    let pitch = typical_pitch(lines);
     let mut out = String::new();
     for (i, line) in lines.iter().enumerate() {
         let text = line.text();
@@ -140,8 +162,10 @@ pub(super) fn page_text(glyphs: Vec<Glyph>) -> String {
             break;
         };
         let step = next.y - line.y;
-        let wrapped = right - line.end() <= 2.0 * line.size
-            && next.start() - left <= 0.5 * next.size
+        // a line the layout wrapped spans the text block, most of the page
+        let wrapped = frame.right - line.end() <= 2.0 * line.size
+            && line.end() - frame.left >= 0.6 * page_width
+            && next.start() - frame.left <= 0.5 * next.size
             && (next.size - line.size).abs() <= 0.1 * line.size
             && step <= 1.8 * line.size
             && !text.trim_end().ends_with(CLOSERS)
@@ -230,6 +254,15 @@ mod tests {
         out
     }
 
+    /// A page a little wider than the test lines (up to 28 em of 10pt).
+    fn page_text(glyphs: Vec<Glyph>) -> String {
+        pages_text(vec![Page {
+            glyphs,
+            width: 300.0,
+        }])
+        .remove(0)
+    }
+
     #[test]
     fn gaps_become_spaces_of_the_right_width() {
         let glyphs = set("開催日時　令和７年１１月１８日（火）", 0.0, 100.0);
@@ -302,6 +335,29 @@ mod tests {
             page_text(glyphs),
             "承知しました。\n次の議題に移りますん\n字下げした段落です。"
         );
+    }
+
+    #[test]
+    fn the_margin_of_a_short_last_page_is_that_of_the_others() {
+        let full = set("【区長】　予約件数の推移を施設ごとに整理", 0.0, 100.0);
+        let mut last = set("【区長】　以上で本日の会議を終わり", 0.0, 100.0);
+        last.extend(set("ます。", 0.0, 115.0));
+        let pages = pages_text(vec![
+            Page {
+                glyphs: full,
+                width: 280.0,
+            },
+            Page {
+                glyphs: last,
+                width: 280.0,
+            },
+        ]);
+        // the last page's first line is short of the margin: it was not wrapped
+        assert_eq!(pages[1], "【区長】　以上で本日の会議を終わり\nます。");
+        // and a line across a small part of a wide page is no wrapped line either
+        let mut glyphs = set("Minutes of the meeting", 0.0, 100.0);
+        glyphs.extend(set("Next line", 0.0, 115.0));
+        assert_eq!(page_text(glyphs), "Minutes of the meeting\nNext line");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
 
 use super::{DocumentError, Limits};
-use layout::Glyph;
+use layout::{Glyph, Page};
 
 /// More glyphs than this on all pages is not minutes.
 const MAX_GLYPHS: usize = 20_000_000;
@@ -40,7 +40,7 @@ pub(super) fn to_text(bytes: &[u8], limits: &Limits) -> Result<(String, usize), 
     let mut unmapped = 0usize;
     for c in pages
         .iter()
-        .flatten()
+        .flat_map(|p| &p.glyphs)
         .flat_map(|g| g.text.chars())
         .filter(|c| !c.is_whitespace())
     {
@@ -56,18 +56,18 @@ pub(super) fn to_text(bytes: &[u8], limits: &Limits) -> Result<(String, usize), 
         return Err(DocumentError::UnmappedPdfText);
     }
     let mut text = String::new();
-    for (i, page) in pages.into_iter().enumerate() {
+    for (i, page) in layout::pages_text(pages).into_iter().enumerate() {
         if i > 0 {
             text.push('\u{c}');
         }
-        text.push_str(&layout::page_text(page));
+        text.push_str(&page);
         text.push('\n');
     }
     Ok((text, page_count))
 }
 
 /// Every page's glyphs, in page order.
-fn glyphs(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<Glyph>>, DocumentError> {
+fn glyphs(bytes: &[u8], limits: &Limits) -> Result<Vec<Page>, DocumentError> {
     let mut doc = pdf_extract::Document::load_mem(bytes).map_err(load_error)?;
     if doc.is_encrypted() {
         // an empty user password only restricts printing or copying: readable
@@ -95,7 +95,10 @@ fn glyphs(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<Glyph>>, DocumentErro
         )));
     }
     // a page without content still counts as a page
-    collector.pages.resize_with(pages.len(), Vec::new);
+    collector.pages.resize_with(pages.len(), || Page {
+        glyphs: Vec::new(),
+        width: 0.0,
+    });
     Ok(collector.pages)
 }
 
@@ -111,7 +114,7 @@ fn load_error(e: pdf_extract::Error) -> DocumentError {
 /// Receives the glyphs `pdf-extract` draws.
 #[derive(Default)]
 struct Collector {
-    pages: Vec<Vec<Glyph>>,
+    pages: Vec<Page>,
     /// Top of the current page (PDF space grows upwards; layout reads downwards).
     top: f64,
     count: usize,
@@ -125,7 +128,10 @@ impl OutputDev for Collector {
         media_box: &MediaBox,
         _art_box: Option<(f64, f64, f64, f64)>,
     ) -> Result<(), OutputError> {
-        self.pages.push(Vec::new());
+        self.pages.push(Page {
+            glyphs: Vec::new(),
+            width: (media_box.urx - media_box.llx).abs(),
+        });
         self.top = media_box.ury;
         Ok(())
     }
@@ -162,7 +168,7 @@ impl OutputDev for Collector {
             text,
         };
         if let Some(page) = self.pages.last_mut() {
-            page.push(glyph);
+            page.glyphs.push(glyph);
         }
         Ok(())
     }
@@ -179,3 +185,6 @@ impl OutputDev for Collector {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;
