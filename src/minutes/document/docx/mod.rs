@@ -17,6 +17,9 @@ use super::{DocumentError, Limits, OtherFormat};
 
 const MAIN_FALLBACK: &str = "word/document.xml";
 
+/// Word nests tables in tables and controls in controls, but never this deep.
+const MAX_NESTING: usize = 256;
+
 type Package<'b> = ZipArchive<Cursor<&'b [u8]>>;
 
 /// What a ZIP package holds, judged from its part names.
@@ -125,13 +128,28 @@ fn parse_xml<'x>(
         nodes_limit: limits.max_xml_nodes,
         ..ParsingOptions::default()
     };
-    Document::parse_with_options(text, options).map_err(|e| match e {
+    let doc = Document::parse_with_options(text, options).map_err(|e| match e {
         roxmltree::Error::NodesLimitReached => DocumentError::TooLarge {
             part: name.to_owned(),
             limit_bytes: limits.max_part_bytes,
         },
         e => DocumentError::DamagedDocx(format!("{name}: {e}")),
-    })
+    })?;
+    // the body is read by recursion: a hostile nesting must not overflow the stack
+    let mut open = vec![(doc.root(), 0usize)];
+    while let Some((node, depth)) = open.pop() {
+        if depth > MAX_NESTING {
+            return Err(DocumentError::DamagedDocx(format!(
+                "{name}: elements nested more than {MAX_NESTING} deep"
+            )));
+        }
+        open.extend(
+            node.children()
+                .filter(roxmltree::Node::is_element)
+                .map(|c| (c, depth + 1)),
+        );
+    }
+    Ok(doc)
 }
 
 /// The main document part, from the package relationships.

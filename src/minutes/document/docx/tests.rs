@@ -458,6 +458,20 @@ fn a_part_that_inflates_past_the_limit_is_refused() {
 }
 
 #[test]
+fn nesting_that_would_exhaust_the_stack_is_refused() {
+    let deep = format!(
+        "<w:p>{}<w:r><w:t>深い</w:t></w:r>{}</w:p>",
+        "<w:hyperlink>".repeat(100_000),
+        "</w:hyperlink>".repeat(100_000)
+    );
+    let bytes = package(&[("word/document.xml", &document(&deep))]);
+    assert!(matches!(
+        super::to_text(&bytes, &Limits::default()),
+        Err(DocumentError::DamagedDocx(m)) if m.contains("nested")
+    ));
+}
+
+#[test]
 fn a_dtd_is_refused() {
     let doc = format!(
         r#"<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "aaaaaaaa">]><w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>&a;</w:t></w:r></w:p></w:body></w:document>"#

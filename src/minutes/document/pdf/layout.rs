@@ -114,8 +114,13 @@ fn gap_text(prev: &Glyph, next: &Glyph) -> String {
     if gap >= 0.75 && (wide_a || wide_b) {
         return "\u{3000}".repeat(gap.round().max(1.0) as usize);
     }
-    // between Japanese and Latin text a layout adds about a quarter em of its own
-    let threshold = if wide_a != wide_b { 0.45 } else { 0.15 };
+    // between Japanese and Latin text a layout adds about a fifth of an em of
+    // its own; justified Japanese lines spread their characters a little
+    let threshold = match (wide_a, wide_b) {
+        (false, false) => 0.15,
+        (true, true) => 0.2,
+        _ => 0.45,
+    };
     if gap >= threshold {
         " ".into()
     } else {
@@ -274,6 +279,16 @@ mod tests {
         glyphs.extend(set("6", 22.5, 100.0));
         glyphs.extend(set("年度_第", 30.0, 100.0));
         assert_eq!(page_text(glyphs), "令和6年度 第");
+        // a justified line spreads its characters by a tenth of an em: no spaces
+        let spread: Vec<Glyph> = set("報告してください", 0.0, 100.0)
+            .into_iter()
+            .enumerate()
+            .map(|(i, g)| Glyph {
+                x: g.x + i as f64,
+                ..g
+            })
+            .collect();
+        assert_eq!(page_text(spread), "報告してください");
         let glyphs = set("DX_Plan", 0.0, 100.0);
         assert_eq!(page_text(glyphs), "DX Plan");
         let mut glyphs = set("会議名", 0.0, 100.0);
