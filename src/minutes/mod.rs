@@ -9,6 +9,7 @@ mod clean;
 mod conjugate;
 mod cues;
 mod decode;
+pub mod document;
 mod due;
 mod extract;
 mod header;
