@@ -62,6 +62,9 @@ pub struct SourceText {
     pub kind: SourceKind,
     /// Number of pages of a PDF (the text has one form feed fewer).
     pub pages: Option<usize>,
+    /// The character encoding a plain-text file was read in (a .docx or PDF
+    /// carries its own).
+    pub encoding: Option<super::Encoding>,
 }
 
 /// Formats that are recognised only to be refused with a helpful message.
@@ -247,6 +250,7 @@ pub fn to_text_with(
                 text,
                 kind: SourceKind::Pdf,
                 pages: Some(pages),
+                encoding: None,
             })
         }
         (Magic::Zip, _) => {
@@ -259,16 +263,21 @@ pub fn to_text_with(
                 text,
                 kind: SourceKind::Docx,
                 pages: None,
+                encoding: None,
             })
         }
         (Magic::OleCompound, _) => Err(DocumentError::Unsupported(OtherFormat::LegacyWord)),
         (Magic::Other, Some("pdf")) => Err(DocumentError::DamagedPdf("no %PDF- header".into())),
         (Magic::Other, Some("docx")) => Err(DocumentError::DamagedDocx("not a ZIP package".into())),
-        (Magic::Other, _) => Ok(SourceText {
-            text: super::decode(bytes)?,
-            kind: SourceKind::PlainText,
-            pages: None,
-        }),
+        (Magic::Other, _) => {
+            let decoded = super::decode(bytes)?;
+            Ok(SourceText {
+                text: decoded.text,
+                kind: SourceKind::PlainText,
+                pages: None,
+                encoding: Some(decoded.encoding),
+            })
+        }
     }
 }
 
