@@ -17,4 +17,5 @@ mod roles;
 mod smtp_sink;
 mod startup;
 mod tasks;
+mod uploads;
 mod web;
