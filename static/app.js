@@ -11,6 +11,20 @@ document.addEventListener("click", (event) => {
   target.focus({ preventScroll: true });
 });
 
+// Buttons and links that need a script say so with a data attribute: the
+// Content-Security-Policy runs no inline handler or javascript: URL.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+    return;
+  }
+  const back = event.target.closest("a[data-back]");
+  if (back && window.history.length > 1) {
+    event.preventDefault();
+    window.history.back();
+  }
+});
+
 // An upload over the server's limit would be refused with a 413 after the whole
 // body was sent, and the chosen files and pasted text would be gone: say so
 // before sending, with everything still in the form.

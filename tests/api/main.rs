@@ -2,6 +2,7 @@
 mod helpers;
 
 mod accounts;
+mod browser_policy;
 mod exports;
 mod fuzz_json;
 mod health;
