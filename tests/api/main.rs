@@ -3,6 +3,7 @@ mod helpers;
 
 mod accounts;
 mod browser_policy;
+mod cli_output;
 mod exports;
 mod fuzz_json;
 mod health;
