@@ -65,6 +65,15 @@ impl ApiError {
         Self::PayloadTooLarge(state.settings.server.max_upload_bytes)
     }
 
+    /// 413 naming the limit when a body outgrew it, else 400 with axum's reason.
+    pub fn unreadable_body(state: &AppState, status: StatusCode, reason: String) -> Self {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            Self::too_large(state)
+        } else {
+            Self::BadRequest(reason)
+        }
+    }
+
     pub fn field(field: &str, message: impl ToString) -> Self {
         Self::Validation(vec![FieldError::new(field, message)])
     }

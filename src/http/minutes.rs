@@ -42,15 +42,6 @@ impl From<ImportError> for ApiError {
     }
 }
 
-/// 413 naming the limit when the body outgrew it, else 400 with axum's reason.
-fn unreadable(state: &AppState, status: StatusCode, reason: String) -> ApiError {
-    if status == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::too_large(state)
-    } else {
-        ApiError::BadRequest(reason)
-    }
-}
-
 /// The uploaded file's name and bytes.
 async fn read_upload(request: Request, state: &AppState) -> Result<(String, Bytes), ApiError> {
     let is_multipart = request
@@ -61,23 +52,23 @@ async fn read_upload(request: Request, state: &AppState) -> Result<(String, Byte
     if !is_multipart {
         let bytes = Bytes::from_request(request, state)
             .await
-            .map_err(|e| unreadable(state, e.status(), e.body_text()))?;
+            .map_err(|e| ApiError::unreadable_body(state, e.status(), e.body_text()))?;
         return Ok(("upload.txt".to_owned(), bytes));
     }
     let mut multipart = Multipart::from_request(request, state)
         .await
-        .map_err(|e| unreadable(state, e.status(), e.body_text()))?;
+        .map_err(|e| ApiError::unreadable_body(state, e.status(), e.body_text()))?;
     while let Some(field) = multipart
         .next_field()
         .await
-        .map_err(|e| unreadable(state, e.status(), e.body_text()))?
+        .map_err(|e| ApiError::unreadable_body(state, e.status(), e.body_text()))?
     {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("upload.txt").to_owned();
             let bytes = field
                 .bytes()
                 .await
-                .map_err(|e| unreadable(state, e.status(), e.body_text()))?;
+                .map_err(|e| ApiError::unreadable_body(state, e.status(), e.body_text()))?;
             return Ok((name, bytes));
         }
     }
