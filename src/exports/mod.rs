@@ -52,7 +52,7 @@ impl FromRequestParts<AppState> for Reader {
 struct ExportQuery<T>(T);
 
 /// A file to download.
-fn attachment(content_type: &'static str, file_name: &'static str, body: String) -> Response {
+fn attachment(content_type: &'static str, file_name: &'static str, body: Vec<u8>) -> Response {
     let disposition = format!("attachment; filename=\"{file_name}\"");
     (
         [
@@ -75,9 +75,10 @@ async fn tasks_csv(
 ) -> Result<Response, ExportError> {
     let filter = query.filter(&state.db).await?;
     let all = tasks::list_all(&state.db, &Actor::user(&user), &filter, state.moment()).await?;
+    let body = csv::tasks(&all).map_err(|e| ExportError::Internal(e.into()))?;
     Ok(attachment(
         "text/csv; charset=utf-8",
         "shukudai-tasks.csv",
-        csv::tasks(&all),
+        body,
     ))
 }

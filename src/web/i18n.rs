@@ -115,6 +115,12 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("import.paste", "または本文を貼り付け", "or paste the text"),
     ("import.submit", "取り込む", "Import"),
     ("import.review", "確認する", "Review"),
+    ("import.limit", "1回の取込の上限", "Upload limit"),
+    (
+        "import.too_large",
+        "選んだファイルと本文が上限を超えています。分けて取り込んでください。",
+        "The files and text are over the limit; import them in smaller parts.",
+    ),
     ("outbox.title", "送信状況", "Outbox"),
     ("outbox.retry", "再送", "Retry"),
     ("outbox.all", "すべて", "All"),
