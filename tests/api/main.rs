@@ -17,3 +17,4 @@ mod smtp_sink;
 mod startup;
 mod tasks;
 mod web;
+mod xlsx;
