@@ -127,6 +127,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("tasks.search", "キーワード", "Search"),
     ("tasks.filter", "絞り込む", "Filter"),
     ("tasks.csv", "CSVで出力", "Export CSV"),
+    ("tasks.xlsx", "Excelで出力", "Export Excel"),
     ("tasks.count", "件", "items"),
     ("outbox.subject", "件名", "Subject"),
     ("outbox.recipients", "宛先", "Recipients"),

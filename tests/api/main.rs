@@ -21,3 +21,4 @@ mod startup;
 mod tasks;
 mod uploads;
 mod web;
+mod xlsx;
