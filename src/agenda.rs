@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use crate::{
     clock::Moment,
+    domain::TaskStatus,
     meetings::{self, MeetingChange, MeetingError, MeetingView, MinutesView, NewMeeting},
     reminders,
     tasks::{self, Actor, TaskError, TaskFilter, TaskView},
@@ -27,16 +28,32 @@ impl From<DbErr> for AgendaError {
     }
 }
 
-/// A meeting with its minutes and the tasks the reader may see.
+/// A meeting with its minutes and how many tasks the reader may see, with the
+/// link to page through them: never the tasks themselves, which a long file once
+/// made tens of thousands.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MeetingDetail {
     #[serde(flatten)]
     pub meeting: MeetingView,
     pub minutes: Vec<MinutesView>,
-    pub tasks: Vec<TaskView>,
+    pub tasks: MeetingTasks,
 }
 
-/// Meeting `id` with its minutes and the tasks `actor` may see.
+/// The counts of a meeting's tasks the reader may see (departments and viewers
+/// do not see drafts) and where to list them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MeetingTasks {
+    pub total: u64,
+    pub draft: u64,
+    pub open: u64,
+    pub done: u64,
+    pub cancelled: u64,
+    /// The tasks, a page at a time (`{items,total,page,page_size}`):
+    /// `/api/v1/tasks?meeting={id}`.
+    pub href: String,
+}
+
+/// Meeting `id` with its minutes and the counts of the tasks `actor` may see.
 pub async fn meeting_detail(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -44,16 +61,43 @@ pub async fn meeting_detail(
     at: Moment,
 ) -> Result<MeetingDetail, AgendaError> {
     let (meeting, minutes) = meetings::get(db, id).await?;
-    let filter = TaskFilter {
-        meeting_id: Some(id),
-        ..Default::default()
+    let counts = tasks::count_by_status(db, actor, &of_meeting(id), at).await?;
+    let count = |wanted: TaskStatus| {
+        counts
+            .iter()
+            .find(|(status, _)| *status == wanted)
+            .map_or(0, |(_, n)| *n)
     };
-    let tasks = tasks::list_all(db, actor, &filter, at).await?;
     Ok(MeetingDetail {
         meeting,
         minutes,
-        tasks,
+        tasks: MeetingTasks {
+            total: counts.iter().map(|(_, n)| n).sum(),
+            draft: count(TaskStatus::Draft),
+            open: count(TaskStatus::Open),
+            done: count(TaskStatus::Done),
+            cancelled: count(TaskStatus::Cancelled),
+            href: format!("/api/v1/tasks?meeting={id}"),
+        },
     })
+}
+
+/// The tasks of meeting `id` that `actor` may see, for the review page (a file
+/// yields at most `import.max_drafts`, so a meeting's list stays short).
+pub async fn meeting_tasks(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+    at: Moment,
+) -> Result<Vec<TaskView>, AgendaError> {
+    Ok(tasks::list_all(db, actor, &of_meeting(id), at).await?)
+}
+
+fn of_meeting(id: i32) -> TaskFilter {
+    TaskFilter {
+        meeting_id: Some(id),
+        ..Default::default()
+    }
 }
 
 /// The secretariat schedules a meeting of `body_id`; tasks due by the next

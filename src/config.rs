@@ -23,6 +23,16 @@ pub struct Settings {
     pub display: DisplaySettings,
     #[serde(default)]
     pub security: SecuritySettings,
+    pub import: ImportSettings,
+}
+
+/// Bounds on the work one minutes file may cause.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportSettings {
+    /// A file from which the extractor draws more drafts than this is refused
+    /// whole: nothing is stored.
+    pub max_drafts: usize,
 }
 
 /// How pages, mails and printouts write things for people.

@@ -1,5 +1,7 @@
-//! `shukudai import FILE…`: stores each file; one failure does not stop the rest.
-use std::path::PathBuf;
+//! `shukudai import FILE…`: stores each file (text, Word or PDF); one failure
+//! does not stop the rest. A file larger than `server.max_upload_bytes` is
+//! refused before it is read, as the web and the API refuse it.
+use std::{io::Read, path::Path, path::PathBuf};
 
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -9,13 +11,14 @@ use crate::{
     clock::Moment,
     config::Settings,
     db,
-    import::{ImportOutcome, Importer},
+    import::{ImportError, ImportLimits, ImportOutcome, Importer},
     tasks::Actor,
 };
 
 pub async fn import(settings: Settings, files: Vec<PathBuf>) -> anyhow::Result<()> {
     let db = db::connect_and_migrate(&settings.database).await?;
-    let importer = Importer::new(db);
+    let limits = ImportLimits::from_settings(&settings);
+    let importer = Importer::new(db, limits);
     let actor = Actor::system("shukudai import");
     let bar = if files.len() > 1 {
         let bar = ProgressBar::new(files.len() as u64);
@@ -31,10 +34,14 @@ pub async fn import(settings: Settings, files: Vec<PathBuf>) -> anyhow::Result<(
     let mut out = Output::new();
     for file in &files {
         bar.set_message(file.display().to_string());
-        let line = match std::fs::read(file) {
-            Err(error) => {
+        let line = match read_bounded(file, &limits) {
+            Err(Unread::Io(error)) => {
                 failed += 1;
                 format!("失敗 {}: 読み込めません: {error}", file.display())
+            }
+            Err(Unread::Refused(error)) => {
+                failed += 1;
+                format!("失敗 {}: {error}", file.display())
             }
             Ok(bytes) => {
                 let name = file
@@ -42,7 +49,7 @@ pub async fn import(settings: Settings, files: Vec<PathBuf>) -> anyhow::Result<(
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| file.display().to_string());
                 let at = Moment::new(Utc::now(), settings.time_zone());
-                match importer.import(&name, &bytes, &actor, at).await {
+                match importer.import(&name, bytes.into(), &actor, at).await {
                     Ok(ImportOutcome::Imported {
                         meeting_id,
                         title,
@@ -75,4 +82,25 @@ pub async fn import(settings: Settings, files: Vec<PathBuf>) -> anyhow::Result<(
         anyhow::bail!("{failed} of {} files could not be imported", files.len());
     }
     Ok(())
+}
+
+enum Unread {
+    Io(std::io::Error),
+    Refused(ImportError),
+}
+
+/// The file's bytes, unless it is larger than the limit: its size is checked
+/// before reading, and the read stops one byte past the limit in case the file
+/// grows meanwhile (or is a pipe whose size the metadata does not tell).
+fn read_bounded(path: &Path, limits: &ImportLimits) -> Result<Vec<u8>, Unread> {
+    let file = std::fs::File::open(path).map_err(Unread::Io)?;
+    let stated = file.metadata().map_err(Unread::Io)?.len();
+    limits.check_size(stated).map_err(Unread::Refused)?;
+    let cap = (limits.max_bytes as u64).saturating_add(1);
+    let mut bytes = Vec::with_capacity(usize::try_from(stated).unwrap_or(0));
+    file.take(cap).read_to_end(&mut bytes).map_err(Unread::Io)?;
+    limits
+        .check_size(bytes.len() as u64)
+        .map_err(Unread::Refused)?;
+    Ok(bytes)
 }

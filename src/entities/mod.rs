@@ -7,6 +7,7 @@ pub mod department_alias;
 pub mod department_recipient;
 pub mod meeting;
 pub mod minutes;
+pub mod minutes_file;
 pub mod one_click_use;
 pub mod outbox;
 pub mod outbox_body;

@@ -179,7 +179,9 @@ pub(super) async fn list_meetings(
     ))
 }
 
-/// A meeting with its minutes text(s) and the tasks the reader may see.
+/// A meeting with its minutes text(s) and original files, and the counts of the
+/// tasks the reader may see; the tasks are listed a page at a time at
+/// `tasks.href` (`GET /api/v1/tasks?meeting={id}`).
 #[utoipa::path(get, path = "/api/v1/meetings/{id}", tag = "meetings",
     params(("id" = i32, Path, description = "meeting id")),
     responses((status = 200, body = MeetingDetail), (status = 404, body = Problem)))]

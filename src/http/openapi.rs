@@ -32,6 +32,7 @@ use utoipa::OpenApi;
         super::tasks::merge,
         super::tasks::create,
         super::minutes::upload,
+        super::minutes::original,
         super::outbox::list,
         super::outbox::retry,
     ),

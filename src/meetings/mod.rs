@@ -18,7 +18,7 @@ pub use next::{next_meeting, next_meeting_of_any};
 
 use crate::{
     domain::{FieldIssue, MeetingStatus, storable},
-    entities::{body, meeting, minutes},
+    entities::{body, meeting, minutes, minutes_file},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -80,8 +80,22 @@ pub struct MeetingPage {
 pub struct MinutesView {
     pub id: i32,
     pub file_name: String,
+    /// Of the original file.
     pub sha256: String,
+    /// The decoded text: what evidence spans point into.
     pub text: String,
+    /// The file as it was uploaded; null for minutes imported before originals
+    /// were kept.
+    pub original: Option<OriginalView>,
+}
+
+/// The original file of imported minutes (text, Word or PDF).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OriginalView {
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// Downloads the file: `/api/v1/minutes/{id}/original`.
+    pub href: String,
 }
 
 /// A meeting as the minutes describe it (the importer's input).
@@ -279,17 +293,41 @@ pub async fn get<C: ConnectionTrait>(
         .one(conn)
         .await?
         .ok_or(MeetingError::NotFound(id))?;
-    let minutes = minutes::Entity::find()
+    let rows = minutes::Entity::find()
         .filter(minutes::Column::MeetingId.eq(id))
         .order_by_asc(minutes::Column::Id)
         .all(conn)
-        .await?
+        .await?;
+    // The originals' facts without their content.
+    let originals: Vec<(i32, String, i64)> = minutes_file::Entity::find()
+        .select_only()
+        .columns([
+            minutes_file::Column::MinutesId,
+            minutes_file::Column::ContentType,
+            minutes_file::Column::SizeBytes,
+        ])
+        .filter(minutes_file::Column::MinutesId.is_in(rows.iter().map(|m| m.id)))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let minutes = rows
         .into_iter()
-        .map(|m| MinutesView {
-            id: m.id,
-            file_name: m.file_name,
-            sha256: m.sha256,
-            text: m.text,
+        .map(|m| {
+            let original = originals
+                .iter()
+                .find(|(minutes_id, _, _)| *minutes_id == m.id)
+                .map(|(_, content_type, size_bytes)| OriginalView {
+                    content_type: content_type.clone(),
+                    size_bytes: *size_bytes,
+                    href: format!("/api/v1/minutes/{}/original", m.id),
+                });
+            MinutesView {
+                id: m.id,
+                file_name: m.file_name,
+                sha256: m.sha256,
+                text: m.text,
+                original,
+            }
         })
         .collect();
     Ok((found.into(), minutes))

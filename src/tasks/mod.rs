@@ -35,7 +35,7 @@ pub use lifecycle::{
     complete_in, confirm, edit, reject, reopen,
 };
 pub use merge::merge;
-pub use query::{TaskFilter, TaskQuery, events, get, list, list_all};
+pub use query::{TaskFilter, TaskQuery, count_by_status, events, get, list, list_all};
 pub use view::{EventView, EvidenceView, NoteView, TaskPage, TaskView, latest_notes};
 
 /// Who does something: recorded in the audit trail and checked by [`Permission`].

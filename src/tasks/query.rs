@@ -232,6 +232,36 @@ pub async fn list<C: ConnectionTrait>(
     })
 }
 
+/// How many tasks `actor` may see that match `filter`, per status: one grouped
+/// COUNT, whatever the number of tasks.
+pub async fn count_by_status<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    filter: &TaskFilter,
+    at: Moment,
+) -> Result<Vec<(TaskStatus, u64)>, TaskError> {
+    let rows: Vec<(String, i64)> = task::Entity::find()
+        .select_only()
+        .column(task::Column::Status)
+        .column_as(Expr::col((task::Entity, task::Column::Id)).count(), "n")
+        .filter(condition(actor, filter, at.today()))
+        .group_by(task::Column::Status)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(TaskStatus::ALL
+        .iter()
+        .map(|&status| {
+            let n = rows
+                .iter()
+                .filter(|(stored, _)| stored == status.as_str())
+                .map(|(_, n)| u64::try_from(*n).unwrap_or(0))
+                .sum();
+            (status, n)
+        })
+        .collect())
+}
+
 /// Every task `actor` may see that matches `filter`, in list order (for exports).
 pub async fn list_all<C: ConnectionTrait>(
     conn: &C,

@@ -109,12 +109,13 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("report.latest_note", "最新の進捗", "Latest note"),
     (
         "import.files",
-        "会議録ファイル（テキスト、UTF-8またはShift_JIS。複数可）",
-        "Minutes files (text, UTF-8 or Shift_JIS; several allowed)",
+        "会議録ファイル（Word・PDF・テキスト。複数可）",
+        "Minutes files (Word, PDF or text; several allowed)",
     ),
     ("import.paste", "または本文を貼り付け", "or paste the text"),
     ("import.submit", "取り込む", "Import"),
     ("import.review", "確認する", "Review"),
+    ("review.original", "元のファイル", "Original file"),
     ("import.limit", "1回の取込の上限", "Upload limit"),
     (
         "import.too_large",

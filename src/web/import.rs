@@ -1,5 +1,7 @@
-//! The import page (secretariat): upload one or more minutes files or paste the
-//! text; each file is reported on its own, and one failure does not stop the rest.
+//! The import page (secretariat): upload one or more minutes files (text, Word
+//! .docx or PDF) or paste the text; each file is reported on its own, and one
+//! failure — a scanned PDF, a file yielding too many drafts — stores nothing of
+//! that file and does not stop the rest.
 use axum::{
     Router,
     extract::{Multipart, State},
@@ -13,7 +15,7 @@ use serde::Serialize;
 use super::{PageError, session::SecretariatPage, templates};
 use crate::{
     domain::sizes::size_text,
-    import::{ImportOutcome, Importer},
+    import::{ImportLimits, ImportOutcome, Importer},
     state::AppState,
     tasks::Actor,
 };
@@ -100,11 +102,14 @@ async fn upload(
         let message = "ファイルを選ぶか本文を貼り付けてください / choose a file or paste the text";
         return Err(PageError::Unprocessable(message.into()));
     }
-    let importer = Importer::new(state.db.clone());
+    let importer = Importer::new(
+        state.db.clone(),
+        ImportLimits::from_settings(&state.settings),
+    );
     let actor = Actor::user(&page.user);
     let mut results = Vec::with_capacity(files.len());
     for (file, bytes) in files {
-        let result = match importer.import(&file, &bytes, &actor, state.moment()).await {
+        let result = match importer.import(&file, bytes, &actor, state.moment()).await {
             Ok(ImportOutcome::Imported {
                 meeting_id,
                 title,

@@ -146,6 +146,7 @@ async fn render_meeting(
     let actor = Actor::user(&page.user);
     let at = state.moment();
     let detail = agenda::meeting_detail(&state.db, &actor, id, at).await?;
+    let tasks = agenda::meeting_tasks(&state.db, &actor, id, at).await?;
     let next_meeting =
         meetings::next_meeting(&state.db, detail.meeting.body_id, at.today()).await?;
     let due_options: Vec<_> = DueKind::ALL
@@ -159,8 +160,7 @@ async fn render_meeting(
         })
         .collect();
     let movable = page.is_secretariat() && detail.meeting.status == MeetingStatus::Scheduled;
-    let (drafts, others): (Vec<TaskView>, Vec<TaskView>) = detail
-        .tasks
+    let (drafts, others): (Vec<TaskView>, Vec<TaskView>) = tasks
         .into_iter()
         .partition(|t| t.status == TaskStatus::Draft);
     let minutes = detail.minutes.first();
@@ -189,6 +189,7 @@ async fn render_meeting(
             "nav.meetings",
             context! {
                 meeting => detail.meeting,
+                original => minutes.and_then(|m| m.original.as_ref()),
                 segments => segments,
                 drafts => drafts.iter().map(draft_row).collect::<Vec<_>>(),
                 tasks => others,
