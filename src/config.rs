@@ -2,7 +2,7 @@
 //! directory), overlaid by `config/$SHUKUDAI_ENV.toml`, overlaid by
 //! `SHUKUDAI__SECTION__KEY` environment variables. Values are parsed into their
 //! domain types here, once, so a bad value fails at start with its key named.
-use std::{fmt, net::SocketAddr, path::Path, path::PathBuf, str::FromStr};
+use std::{fmt, net::SocketAddr, num::NonZeroU32, path::Path, path::PathBuf, str::FromStr};
 
 use figment::{
     Figment,
@@ -23,6 +23,23 @@ pub struct Settings {
     pub display: DisplaySettings,
     #[serde(default)]
     pub security: SecuritySettings,
+    pub login: LoginSettings,
+}
+
+/// How failed logins are throttled (per account and per client address).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginSettings {
+    /// Failures per login name within `window_minutes` that lock it.
+    pub max_failures_per_account: NonZeroU32,
+    /// Failures from one client address within `window_minutes` that lock it.
+    pub max_failures_per_address: NonZeroU32,
+    pub window_minutes: NonZeroU32,
+    /// The first lockout; each further one doubles, up to `max_lock_minutes`.
+    pub lock_minutes: NonZeroU32,
+    pub max_lock_minutes: NonZeroU32,
+    /// A login or address with no failure for this long starts afresh.
+    pub forget_after_hours: NonZeroU32,
 }
 
 /// How pages, mails and printouts write things for people.
@@ -56,6 +73,10 @@ pub struct ServerSettings {
     pub session_hours: u32,
     pub log_format: LogFormat,
     pub max_upload_bytes: usize,
+    /// Take the client address from the first `X-Forwarded-For` entry (only
+    /// behind a proxy that sets it); otherwise the peer address is used.
+    #[serde(default)]
+    pub trust_forwarded_for: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
