@@ -49,6 +49,8 @@ pub enum UserCommand {
     },
     /// Print a new API token for a user.
     Token { login: String },
+    /// End a user's lockout after too many failed logins.
+    Unlock { login: String },
 }
 
 pub async fn department(settings: Settings, command: DepartmentCommand) -> anyhow::Result<()> {
@@ -108,6 +110,13 @@ pub async fn user(settings: Settings, command: UserCommand) -> anyhow::Result<()
         }
         UserCommand::Token { login } => {
             println!("{}", users.issue_api_token(&login, Utc::now()).await?);
+        }
+        UserCommand::Unlock { login } => {
+            if users.unlock(&login, Utc::now()).await? {
+                println!("ログインのロックを解除しました: {login}");
+            } else {
+                println!("ロックされていません（失敗回数は消去しました）: {login}");
+            }
         }
     }
     Ok(())
