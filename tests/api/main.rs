@@ -5,6 +5,7 @@ mod accounts;
 mod fuzz_json;
 mod health;
 mod import;
+mod login_throttle;
 mod migrations;
 mod one_click;
 mod outbox;
