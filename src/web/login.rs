@@ -57,6 +57,7 @@ struct Attempt<'a> {
 }
 
 fn render_login(
+    state: &AppState,
     jar: CookieJar,
     next: &str,
     attempt: Attempt<'_>,
@@ -79,16 +80,23 @@ fn render_login(
     let cookie = Cookie::build((LOGIN_CSRF_COOKIE, token))
         .http_only(true)
         .same_site(SameSite::Strict)
+        .secure(state.settings.server.secure_cookies)
         .path("/login")
         .build();
     Ok((jar.add(cookie), Html(html)))
 }
 
 async fn login_form(
+    State(state): State<AppState>,
     jar: CookieJar,
     Query(query): Query<NextQuery>,
 ) -> Result<impl IntoResponse, PageError> {
-    render_login(jar, &safe_next(query.next.as_deref()), Attempt::default())
+    render_login(
+        &state,
+        jar,
+        &safe_next(query.next.as_deref()),
+        Attempt::default(),
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -134,12 +142,12 @@ async fn login(
                 failed: true,
                 locked_minutes: Some(retry_after_secs.div_ceil(60)),
             };
-            let (jar, html) = render_login(jar, &next, attempt)?;
+            let (jar, html) = render_login(&state, jar, &next, attempt)?;
             let retry_after = [(header::RETRY_AFTER, HeaderValue::from(retry_after_secs))];
             return Ok((StatusCode::TOO_MANY_REQUESTS, retry_after, jar, html).into_response());
         }
     };
-    let (jar, html) = render_login(jar, &next, attempt)?;
+    let (jar, html) = render_login(&state, jar, &next, attempt)?;
     Ok((StatusCode::UNAUTHORIZED, jar, html).into_response())
 }
 
