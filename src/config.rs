@@ -77,7 +77,6 @@ pub struct ServerSettings {
     pub max_upload_bytes: usize,
     /// Take the client address from the first `X-Forwarded-For` entry (only
     /// behind a proxy that sets it); otherwise the peer address is used.
-    #[serde(default)]
     pub trust_forwarded_for: bool,
 }
 
@@ -92,6 +91,8 @@ struct ServerFile {
     session_hours: u32,
     log_format: LogFormat,
     max_upload_bytes: usize,
+    #[serde(default)]
+    trust_forwarded_for: bool,
 }
 
 impl From<ServerFile> for ServerSettings {
@@ -108,6 +109,7 @@ impl From<ServerFile> for ServerSettings {
             session_hours: file.session_hours,
             log_format: file.log_format,
             max_upload_bytes: file.max_upload_bytes,
+            trust_forwarded_for: file.trust_forwarded_for,
         }
     }
 }
