@@ -2,7 +2,7 @@
 //! directory), overlaid by `config/$SHUKUDAI_ENV.toml`, overlaid by
 //! `SHUKUDAI__SECTION__KEY` environment variables. Values are parsed into their
 //! domain types here, once, so a bad value fails at start with its key named.
-use std::{fmt, net::SocketAddr, path::Path, path::PathBuf, str::FromStr};
+use std::{fmt, net::SocketAddr, num::NonZeroU32, path::Path, path::PathBuf, str::FromStr};
 
 use figment::{
     Figment,
@@ -24,6 +24,7 @@ pub struct Settings {
     #[serde(default)]
     pub security: SecuritySettings,
     pub import: ImportSettings,
+    pub login: LoginSettings,
 }
 
 /// Bounds on the work one minutes file may cause.
@@ -33,6 +34,22 @@ pub struct ImportSettings {
     /// A file from which the extractor draws more drafts than this is refused
     /// whole: nothing is stored.
     pub max_drafts: usize,
+}
+
+/// How failed logins are throttled (per account and per client address).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginSettings {
+    /// Failures per login name within `window_minutes` that lock it.
+    pub max_failures_per_account: NonZeroU32,
+    /// Failures from one client address within `window_minutes` that lock it.
+    pub max_failures_per_address: NonZeroU32,
+    pub window_minutes: NonZeroU32,
+    /// The first lockout; each further one doubles, up to `max_lock_minutes`.
+    pub lock_minutes: NonZeroU32,
+    pub max_lock_minutes: NonZeroU32,
+    /// A login or address with no failure for this long starts afresh.
+    pub forget_after_hours: NonZeroU32,
 }
 
 /// How pages, mails and printouts write things for people.
@@ -68,6 +85,9 @@ pub struct ServerSettings {
     pub session_hours: u32,
     pub log_format: LogFormat,
     pub max_upload_bytes: usize,
+    /// Take the client address from the first `X-Forwarded-For` entry (only
+    /// behind a proxy that sets it); otherwise the peer address is used.
+    pub trust_forwarded_for: bool,
 }
 
 /// `[server]` as written: `secure_cookies` may be left out.
@@ -81,6 +101,8 @@ struct ServerFile {
     session_hours: u32,
     log_format: LogFormat,
     max_upload_bytes: usize,
+    #[serde(default)]
+    trust_forwarded_for: bool,
 }
 
 impl From<ServerFile> for ServerSettings {
@@ -97,6 +119,7 @@ impl From<ServerFile> for ServerSettings {
             session_hours: file.session_hours,
             log_format: file.log_format,
             max_upload_bytes: file.max_upload_bytes,
+            trust_forwarded_for: file.trust_forwarded_for,
         }
     }
 }

@@ -7,7 +7,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::Duration;
 use sea_orm::DbErr;
 
-use super::{UserStore, hash_token};
+use super::{AccountError, ClientAddress, LoginThrottle, UserStore, hash_token};
 use crate::{config::Settings, domain::AuthenticatedUser, state::AppState};
 
 /// The HttpOnly cookie that carries the session token.
@@ -80,27 +80,55 @@ pub struct SignedIn {
     pub cookie: Cookie<'static>,
 }
 
-/// Checks the password and starts a session; `None` for a wrong login or password.
+/// How a login attempt ended.
+pub enum SignIn {
+    Welcome(Box<SignedIn>),
+    /// A wrong login or password (which of the two is not told).
+    Refused,
+    /// Too many failures for this login or from this address: refused without
+    /// checking the password, for this many more seconds.
+    LockedOut {
+        retry_after_secs: u64,
+    },
+}
+
+/// Checks the password and starts a session, unless the login or the client
+/// address is locked out; a failure counts towards a lockout, a success clears
+/// the login's count.
 pub async fn sign_in(
     state: &AppState,
     login: &str,
     password: &str,
-) -> Result<Option<SignedIn>, DbErr> {
-    let users = UserStore::new(state.db.clone());
-    let Some(user_id) = users.verify_login(login.trim(), password).await? else {
-        return Ok(None);
-    };
-    let lifetime = Duration::hours(i64::from(state.settings.server.session_hours));
+    address: &ClientAddress,
+) -> Result<SignIn, AccountError> {
+    let login = login.trim();
     let now = state.clock.now();
+    let throttle = LoginThrottle::new(state.db.clone(), &state.settings.login);
+    if let Some(lockout) = throttle.lockout(login, address, now).await? {
+        return Ok(SignIn::LockedOut {
+            retry_after_secs: lockout.retry_after_secs(now),
+        });
+    }
+    let users = UserStore::new(state.db.clone());
+    let Some(user_id) = users.verify_login(login, password).await? else {
+        return Ok(match throttle.record_failure(login, address, now).await? {
+            Some(lockout) => SignIn::LockedOut {
+                retry_after_secs: lockout.retry_after_secs(now),
+            },
+            None => SignIn::Refused,
+        });
+    };
+    throttle.record_success(login).await?;
+    let lifetime = Duration::hours(i64::from(state.settings.server.session_hours));
     let token = users.start_session(user_id, now, lifetime).await?;
     let user = users
         .user_for_session(&token, now)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("the session just started".into()))?;
-    Ok(Some(SignedIn {
+    Ok(SignIn::Welcome(Box::new(SignedIn {
         user,
         cookie: session_cookie(&state.settings, token, lifetime),
-    }))
+    })))
 }
 
 /// Ends the session of the cookie in `jar`, if any; the jar without it.

@@ -4,7 +4,10 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef, Set,
 };
 
-use super::credentials::{hash_password, hash_token, new_token, verify_password};
+use std::sync::Arc;
+
+use super::credentials::{Argon2Check, PasswordCheck, hash_password, hash_token, new_token};
+use super::throttle;
 use crate::{
     departments,
     domain::{AuthenticatedUser, DepartmentName, Login, Password, Role},
@@ -52,11 +55,16 @@ pub struct NewUser {
 #[derive(Clone)]
 pub struct UserStore {
     db: DatabaseConnection,
+    passwords: Arc<dyn PasswordCheck>,
 }
 
 impl UserStore {
     pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self::with_password_check(db, Arc::new(Argon2Check))
+    }
+
+    pub fn with_password_check(db: DatabaseConnection, passwords: Arc<dyn PasswordCheck>) -> Self {
+        Self { db, passwords }
     }
 
     /// Every user with the name of their department, by login.
@@ -128,11 +136,42 @@ impl UserStore {
     }
 
     /// The user id when the login exists, is active and the password matches.
-    pub async fn verify_login(&self, login: &str, password: &str) -> Result<Option<i32>, DbErr> {
-        let found = self.find_by_login(login).await?;
-        Ok(found
-            .filter(|u| u.active && verify_password(password, &u.password_hash))
-            .map(|u| u.id))
+    /// Every attempt hashes the password once, known login or not, so the time
+    /// taken does not tell which logins exist.
+    pub async fn verify_login(
+        &self,
+        login: &str,
+        password: &str,
+    ) -> Result<Option<i32>, AccountError> {
+        let user = self.find_by_login(login).await?.filter(|u| u.active);
+        let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
+        let passwords = self.passwords.clone();
+        let password = password.to_owned();
+        // Hashing takes milliseconds of CPU: off the async workers.
+        let matches = tokio::task::spawn_blocking(move || {
+            passwords.matches(&password, stored_hash.as_deref())
+        })
+        .await
+        .map_err(|e| AccountError::Hash(e.to_string()))?;
+        Ok(user.filter(|_| matches).map(|u| u.id))
+    }
+
+    /// Ends the lockout of an existing user's login and forgets its failed
+    /// logins; whether a lockout was in force.
+    pub async fn unlock(&self, login: &str, now: DateTime<Utc>) -> Result<bool, AccountError> {
+        let user = self
+            .find_by_login(login.trim())
+            .await?
+            .ok_or_else(|| AccountError::NoSuchUser(login.trim().to_owned()))?;
+        Ok(throttle::unlock_account(&self.db, &user.login, now).await?)
+    }
+
+    /// The logins locked out now, each with when its lockout ends.
+    pub async fn locked_out(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(String, DateTime<Utc>)>, DbErr> {
+        throttle::locked_logins(&self.db, now).await
     }
 
     /// Starts a session; returns the cookie token (only its hash is stored).

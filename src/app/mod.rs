@@ -98,9 +98,14 @@ impl Application {
             self.state.cache.clone(),
             poll,
         ));
-        let served = axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        // The peer address is what failed logins are counted against.
+        let served = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
         watcher.abort();
         served
     }

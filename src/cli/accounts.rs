@@ -50,6 +50,8 @@ pub enum UserCommand {
     },
     /// Print a new API token for a user.
     Token { login: String },
+    /// End a user's lockout after too many failed logins.
+    Unlock { login: String },
 }
 
 pub async fn department(settings: Settings, command: DepartmentCommand) -> anyhow::Result<()> {
@@ -120,6 +122,13 @@ pub async fn user(settings: Settings, command: UserCommand) -> anyhow::Result<()
             let mut out = Output::new();
             out.line(users.issue_api_token(&login, Utc::now()).await?);
             out.finish()?;
+        }
+        UserCommand::Unlock { login } => {
+            if users.unlock(&login, Utc::now()).await? {
+                println!("ログインのロックを解除しました: {login}");
+            } else {
+                println!("ロックされていません（失敗回数は消去しました）: {login}");
+            }
         }
     }
     Ok(())

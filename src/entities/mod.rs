@@ -5,6 +5,7 @@ pub mod body;
 pub mod department;
 pub mod department_alias;
 pub mod department_recipient;
+pub mod login_throttle;
 pub mod meeting;
 pub mod minutes;
 pub mod minutes_file;

@@ -5,10 +5,10 @@
 //! problem document. The session routes (login, logout, me) are here too.
 use axum::{
     Json, Router,
-    extract::{FromRequestParts, State},
+    extract::{FromRequestParts, Path, State},
     http::{StatusCode, request::Parts},
     response::IntoResponse,
-    routing::{get, post},
+    routing::{delete, get, post},
 };
 use axum_extra::extract::cookie::CookieJar;
 use serde::{Deserialize, Serialize};
@@ -17,8 +17,8 @@ use utoipa::ToSchema;
 use super::{ApiError, ApiJson, AppState};
 use crate::{
     accounts::{
-        self, Need,
-        session::{self, IdentifyError},
+        self, AccountError, ClientAddress, Need, UserStore,
+        session::{self, IdentifyError, SignIn},
     },
     domain::{AuthenticatedUser, Role},
 };
@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/session", post(login).delete(logout))
         .route("/me", get(me))
+        .route("/users/{login}/lockout", delete(unlock))
 }
 
 /// Any signed-in user.
@@ -127,21 +128,64 @@ impl From<AuthenticatedUser> for UserView {
     }
 }
 
-/// Starts a session: sets the HttpOnly session cookie.
+/// Starts a session: sets the HttpOnly session cookie. Failed logins are counted
+/// per login and per client address; too many lock them out for a while (429
+/// with `Retry-After`, even for the right password) until it passes or an admin
+/// unlocks the login.
 #[utoipa::path(post, path = "/api/v1/session", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = UserView), (status = 401, body = super::error::Problem)))]
+    responses(
+        (status = 200, body = UserView),
+        (status = 401, description = "wrong login or password",
+            body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "too many failed logins for this login or from this address",
+            body = super::error::Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "seconds until the lockout ends"))),
+    ))]
 pub(super) async fn login(
     State(state): State<AppState>,
+    address: ClientAddress,
     jar: CookieJar,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let signed_in = session::sign_in(&state, &request.login, &request.password)
-        .await?
-        .ok_or(ApiError::Unauthorized)?;
-    Ok((
-        jar.add(signed_in.cookie),
-        Json(UserView::from(signed_in.user)),
-    ))
+    match session::sign_in(&state, &request.login, &request.password, &address)
+        .await
+        .map_err(ApiError::internal)?
+    {
+        SignIn::Welcome(signed_in) => Ok((
+            jar.add(signed_in.cookie),
+            Json(UserView::from(signed_in.user)),
+        )),
+        SignIn::Refused => Err(ApiError::Unauthorized),
+        SignIn::LockedOut { retry_after_secs } => {
+            Err(ApiError::TooManyRequests { retry_after_secs })
+        }
+    }
+}
+
+/// Ends the lockout of a user's login and forgets its failed logins (admin).
+#[utoipa::path(delete, path = "/api/v1/users/{login}/lockout", tag = "auth",
+    params(("login" = String, Path, description = "the user's login")),
+    responses(
+        (status = 204, description = "unlocked (or was not locked)"),
+        (status = 401, body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 403, body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no user with this login",
+            body = super::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub(super) async fn unlock(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(login): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let was_locked = UserStore::new(state.db.clone())
+        .unlock(&login, state.clock.now())
+        .await
+        .map_err(|error| match error {
+            AccountError::NoSuchUser(_) => ApiError::not_found(error.to_string()),
+            other => ApiError::internal(other),
+        })?;
+    tracing::info!(login = %login.trim(), by = %admin.login, was_locked, "login unlocked");
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Ends the session and clears the cookie.

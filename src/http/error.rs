@@ -5,7 +5,7 @@ use axum::{
         FromRequest, Request,
         rejection::{JsonRejection, QueryRejection},
     },
-    http::StatusCode,
+    http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use serde::{Serialize, de::DeserializeOwned};
@@ -41,6 +41,9 @@ pub enum ApiError {
         size = crate::domain::sizes::size_text(*.0)
     )]
     PayloadTooLarge(usize),
+    /// Too many failed logins: answered with `Retry-After`.
+    #[error("too many failed logins; try again in {retry_after_secs} seconds")]
+    TooManyRequests { retry_after_secs: u64 },
     #[error("the service is unavailable")]
     Unavailable,
     #[error("internal error")]
@@ -94,6 +97,7 @@ impl ApiError {
                 (StatusCode::PRECONDITION_REQUIRED, "Precondition Required")
             }
             Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large"),
+            Self::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests"),
             Self::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error"),
         }
@@ -110,12 +114,22 @@ impl IntoResponse for ApiError {
             Self::Internal(_) => problem::INTERNAL_DETAIL.to_owned(),
             other => other.to_string(),
         };
+        let retry_after = match &self {
+            Self::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        };
         let (errors, current) = match self {
             Self::Validation(errors) => (errors, None),
             Self::PreconditionFailed { current } => (Vec::new(), Some(current)),
             _ => (Vec::new(), None),
         };
-        problem::respond(status, title, detail, errors, current)
+        let mut response = problem::respond(status, title, detail, errors, current);
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }
 

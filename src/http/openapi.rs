@@ -10,6 +10,7 @@ use utoipa::OpenApi;
         super::auth::login,
         super::auth::logout,
         super::auth::me,
+        super::auth::unlock,
         super::departments::list,
         super::departments::create,
         super::meetings::list_bodies,

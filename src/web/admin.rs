@@ -6,7 +6,9 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use minijinja::context;
+use std::collections::HashMap;
+
+use minijinja::{Value, context};
 use serde::Deserialize;
 
 use super::{
@@ -26,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin", get(show))
         .route("/admin/departments", post(add_department))
         .route("/admin/users", post(add_user))
+        .route("/admin/users/unlock", post(unlock_user))
 }
 
 async fn show(
@@ -37,7 +40,26 @@ async fn show(
 
 async fn render(state: &AppState, page: &Page, error: Option<String>) -> Result<String, PageError> {
     let departments = Departments::new(state.db.clone()).list().await?;
-    let users = UserStore::new(state.db.clone()).list().await?;
+    let store = UserStore::new(state.db.clone());
+    let moment = state.moment();
+    let locked: HashMap<String, String> = store
+        .locked_out(moment.now())
+        .await?
+        .into_iter()
+        .map(|(login, until)| {
+            let local = moment.local(until).format("%Y-%m-%d %H:%M").to_string();
+            (login, local)
+        })
+        .collect();
+    let users: Vec<_> = store
+        .list()
+        .await?
+        .into_iter()
+        .map(|user| {
+            let locked_until = locked.get(&user.login).cloned();
+            context! { ..Value::from_serialize(&user), ..context! { locked_until } }
+        })
+        .collect();
     templates::render(
         "admin.html",
         page.context(
@@ -147,6 +169,29 @@ async fn add_user(
         .await
     {
         Ok(_) => Ok(Redirect::to("/admin").into_response()),
+        Err(AccountError::Db(error)) => Err(error.into()),
+        Err(error) => rejected(&state, &page, error.to_string()).await,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct UnlockForm {
+    login: String,
+}
+
+/// Ends a user's login lockout (too many failed logins).
+async fn unlock_user(
+    State(state): State<AppState>,
+    CsrfForm(AdminPage(page), form): CsrfForm<UnlockForm, AdminPage>,
+) -> Result<Response, PageError> {
+    match UserStore::new(state.db.clone())
+        .unlock(&form.login, state.clock.now())
+        .await
+    {
+        Ok(was_locked) => {
+            tracing::info!(login = %form.login.trim(), by = %page.user.login, was_locked, "login unlocked");
+            Ok(Redirect::to("/admin").into_response())
+        }
         Err(AccountError::Db(error)) => Err(error.into()),
         Err(error) => rejected(&state, &page, error.to_string()).await,
     }

@@ -26,6 +26,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "ログインIDまたはパスワードが違います。",
         "Wrong login or password.",
     ),
+    (
+        "login.locked",
+        "ログインの失敗が続いたため、しばらくログインできません。{minutes}分ほどたってから、もう一度お試しください。",
+        "Too many failed logins: logging in is blocked for now. Try again in about {minutes} min.",
+    ),
     ("dashboard.title", "ダッシュボード", "Dashboard"),
     ("dashboard.next_meeting", "次回会議", "Next meeting"),
     ("dashboard.none_scheduled", "未定", "not scheduled"),

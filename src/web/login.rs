@@ -1,6 +1,7 @@
 use axum::{
     Form, Router,
     extract::{Path, Query, State},
+    http::{HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -14,7 +15,10 @@ use super::{
     templates,
 };
 use crate::{
-    accounts::{new_token, session},
+    accounts::{
+        ClientAddress, new_token,
+        session::{self, SignIn},
+    },
     domain::Lang,
     state::AppState,
 };
@@ -43,18 +47,34 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// What the login form says after an attempt, with the login typed kept.
+#[derive(Debug, Default)]
+struct Attempt<'a> {
+    login: &'a str,
+    failed: bool,
+    /// Locked out: about how many minutes to wait.
+    locked_minutes: Option<u64>,
+}
+
 fn render_login(
     state: &AppState,
     jar: CookieJar,
     next: &str,
-    failed: bool,
+    attempt: Attempt<'_>,
 ) -> Result<(CookieJar, Html<String>), PageError> {
     let lang = lang_from(&jar, None);
     // Double-submit token: there is no session yet to hold one.
     let token = new_token();
     let html = templates::render(
         "login.html",
-        context! { lang => lang.code(), next => next, failed => failed, csrf => &token },
+        context! {
+            lang => lang.code(),
+            next => next,
+            login => attempt.login,
+            failed => attempt.failed,
+            locked_minutes => attempt.locked_minutes.map(|m| m.to_string()),
+            csrf => &token,
+        },
     )
     .map_err(PageError::internal)?;
     let cookie = Cookie::build((LOGIN_CSRF_COOKIE, token))
@@ -71,7 +91,12 @@ async fn login_form(
     jar: CookieJar,
     Query(query): Query<NextQuery>,
 ) -> Result<impl IntoResponse, PageError> {
-    render_login(&state, jar, &safe_next(query.next.as_deref()), false)
+    render_login(
+        &state,
+        jar,
+        &safe_next(query.next.as_deref()),
+        Attempt::default(),
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -86,6 +111,7 @@ struct LoginForm {
 
 async fn login(
     State(state): State<AppState>,
+    address: ClientAddress,
     jar: CookieJar,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
@@ -94,14 +120,35 @@ async fn login(
         return Err(PageError::Csrf);
     }
     let next = safe_next(form.next.as_deref());
-    let Some(signed_in) = session::sign_in(&state, &form.login, &form.password).await? else {
-        let (jar, html) = render_login(&state, jar, &next, true)?;
-        return Ok((axum::http::StatusCode::UNAUTHORIZED, jar, html).into_response());
+    let login = form.login.trim();
+    let attempt = match session::sign_in(&state, login, &form.password, &address)
+        .await
+        .map_err(PageError::internal)?
+    {
+        SignIn::Welcome(signed_in) => {
+            let jar = jar
+                .remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/login"))
+                .add(signed_in.cookie);
+            return Ok((jar, Redirect::to(&next)).into_response());
+        }
+        SignIn::Refused => Attempt {
+            login,
+            failed: true,
+            locked_minutes: None,
+        },
+        SignIn::LockedOut { retry_after_secs } => {
+            let attempt = Attempt {
+                login,
+                failed: true,
+                locked_minutes: Some(retry_after_secs.div_ceil(60)),
+            };
+            let (jar, html) = render_login(&state, jar, &next, attempt)?;
+            let retry_after = [(header::RETRY_AFTER, HeaderValue::from(retry_after_secs))];
+            return Ok((StatusCode::TOO_MANY_REQUESTS, retry_after, jar, html).into_response());
+        }
     };
-    let jar = jar
-        .remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/login"))
-        .add(signed_in.cookie);
-    Ok((jar, Redirect::to(&next)).into_response())
+    let (jar, html) = render_login(&state, jar, &next, attempt)?;
+    Ok((StatusCode::UNAUTHORIZED, jar, html).into_response())
 }
 
 #[derive(Debug, Deserialize)]

@@ -9,6 +9,7 @@ mod exports;
 mod fuzz_json;
 mod health;
 mod import;
+mod login_throttle;
 mod migrations;
 mod one_click;
 mod outbox;

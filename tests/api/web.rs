@@ -7,7 +7,7 @@ use crate::{
     on_both_backends,
 };
 
-fn browser() -> Client {
+pub fn browser() -> Client {
     Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())
@@ -16,7 +16,7 @@ fn browser() -> Client {
 }
 
 /// The value of a hidden `csrf` input in a page.
-fn csrf_in(html: &str) -> String {
+pub fn csrf_in(html: &str) -> String {
     let marker = "name=\"csrf\" value=\"";
     let start = html.find(marker).expect("a csrf field") + marker.len();
     html[start..].split('"').next().expect("value").to_owned()
