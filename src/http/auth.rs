@@ -14,7 +14,7 @@ use axum_extra::extract::cookie::CookieJar;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiError, ApiJson, AppState};
+use super::{ApiError, ApiJson, AppState, openapi::Unauthorized};
 use crate::{
     accounts::{
         self, Need,
@@ -128,8 +128,9 @@ impl From<AuthenticatedUser> for UserView {
 }
 
 /// Starts a session: sets the HttpOnly session cookie.
-#[utoipa::path(post, path = "/api/v1/session", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = UserView), (status = 401, body = super::error::Problem)))]
+#[utoipa::path(post, path = "/api/v1/session", tag = "auth", request_body = LoginRequest, security(()),
+    responses((status = 200, body = UserView, headers(("Set-Cookie" = String, description = "the HttpOnly session cookie"))),
+        (status = 401, response = Unauthorized)))]
 pub(super) async fn login(
     State(state): State<AppState>,
     jar: CookieJar,
@@ -145,7 +146,8 @@ pub(super) async fn login(
 }
 
 /// Ends the session and clears the cookie.
-#[utoipa::path(delete, path = "/api/v1/session", tag = "auth", responses((status = 204)))]
+#[utoipa::path(delete, path = "/api/v1/session", tag = "auth", security((), ("session" = [])),
+    responses((status = 204, description = "signed out (also when there was no session)")))]
 pub(super) async fn logout(
     State(state): State<AppState>,
     jar: CookieJar,
@@ -158,7 +160,7 @@ pub(super) async fn logout(
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth",
-    responses((status = 200, body = UserView), (status = 401, body = super::error::Problem)))]
+    responses((status = 200, body = UserView)))]
 pub(super) async fn me(CurrentUser(user): CurrentUser) -> Json<UserView> {
     Json(user.into())
 }

@@ -10,7 +10,7 @@ use axum::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{ApiError, AppState, auth::Secretariat};
+use super::{ApiError, AppState, auth::Secretariat, openapi::Unprocessable};
 use crate::{
     agenda::{self, MeetingDetail},
     import::{ImportError, ImportOutcome, Importer},
@@ -83,7 +83,7 @@ async fn read_upload(request: Request, state: &AppState) -> Result<(String, Byte
 #[utoipa::path(post, path = "/api/v1/minutes", tag = "minutes",
     request_body(content = String, description = "multipart/form-data with a `file` field, or the text itself", content_type = "text/plain"),
     responses((status = 201, body = ImportedMinutes), (status = 200, body = ImportedMinutes),
-        (status = 422, body = super::error::Problem)))]
+        (status = 422, response = Unprocessable)))]
 pub(super) async fn upload(
     State(state): State<AppState>,
     Secretariat(user): Secretariat,
