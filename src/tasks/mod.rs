@@ -36,7 +36,7 @@ pub use lifecycle::{
 };
 pub use merge::merge;
 pub use query::{TaskFilter, TaskQuery, events, get, list, list_all};
-pub use view::{EventView, EvidenceView, NoteView, TaskPage, TaskView};
+pub use view::{EventView, EvidenceView, NoteView, TaskPage, TaskView, latest_notes};
 /// The limits on what a client may write, for the API's document.
 pub use {
     create::{MAX_QUOTE_CHARS, MAX_SUMMARY_CHARS},

@@ -2,6 +2,9 @@
 mod helpers;
 
 mod accounts;
+mod browser_policy;
+mod cli_output;
+mod exports;
 mod fuzz_json;
 mod health;
 mod import;
@@ -16,4 +19,6 @@ mod roles;
 mod smtp_sink;
 mod startup;
 mod tasks;
+mod uploads;
 mod web;
+mod xlsx;
