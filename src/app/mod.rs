@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut document = http::ApiDoc::openapi();
     document.merge(exports::ExportDoc::openapi());
+    http::openapi::document_answers(&mut document);
     document
 }
 

@@ -14,7 +14,7 @@ use axum_extra::extract::cookie::CookieJar;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiError, ApiJson, AppState};
+use super::{ApiError, ApiJson, AppState, openapi::Unauthorized};
 use crate::{
     accounts::{
         self, AccountError, ClientAddress, Need, UserStore,
@@ -132,15 +132,12 @@ impl From<AuthenticatedUser> for UserView {
 /// per login and per client address; too many lock them out for a while (429
 /// with `Retry-After`, even for the right password) until it passes or an admin
 /// unlocks the login.
-#[utoipa::path(post, path = "/api/v1/session", tag = "auth", request_body = LoginRequest,
-    responses(
-        (status = 200, body = UserView),
-        (status = 401, description = "wrong login or password",
-            body = super::error::Problem, content_type = "application/problem+json"),
+#[utoipa::path(post, path = "/api/v1/session", tag = "auth", request_body = LoginRequest, security(()),
+    responses((status = 200, body = UserView, headers(("Set-Cookie" = String, description = "the HttpOnly session cookie"))),
+        (status = 401, response = Unauthorized),
         (status = 429, description = "too many failed logins for this login or from this address",
             body = super::error::Problem, content_type = "application/problem+json",
-            headers(("Retry-After" = u64, description = "seconds until the lockout ends"))),
-    ))]
+            headers(("Retry-After" = u64, description = "seconds until the lockout ends")))))]
 pub(super) async fn login(
     State(state): State<AppState>,
     address: ClientAddress,
@@ -189,7 +186,8 @@ pub(super) async fn unlock(
 }
 
 /// Ends the session and clears the cookie.
-#[utoipa::path(delete, path = "/api/v1/session", tag = "auth", responses((status = 204)))]
+#[utoipa::path(delete, path = "/api/v1/session", tag = "auth", security((), ("session" = [])),
+    responses((status = 204, description = "signed out (also when there was no session)")))]
 pub(super) async fn logout(
     State(state): State<AppState>,
     jar: CookieJar,
@@ -202,7 +200,7 @@ pub(super) async fn logout(
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth",
-    responses((status = 200, body = UserView), (status = 401, body = super::error::Problem)))]
+    responses((status = 200, body = UserView)))]
 pub(super) async fn me(CurrentUser(user): CurrentUser) -> Json<UserView> {
     Json(user.into())
 }

@@ -1,12 +1,19 @@
 use axum::{Json, Router, extract::State, http::StatusCode, routing::get};
 use serde::Deserialize;
-use utoipa::ToSchema;
+use utoipa::{
+    ToSchema,
+    openapi::schema::{Array, ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type},
+};
 
 use super::{
     ApiError, ApiJson, AppState, FieldError,
     auth::{Admin, CurrentUser},
+    openapi::{Conflict, optional_text, text},
 };
-use crate::departments::{DepartmentError, DepartmentView, Departments, NewDepartment};
+use crate::{
+    departments::{DepartmentError, DepartmentView, Departments, NewDepartment},
+    domain::DepartmentName,
+};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/departments", get(list).post(create))
@@ -25,18 +32,43 @@ pub(super) async fn list(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDepartment {
+    #[schema(schema_with = text::<{ DepartmentName::MAX_CHARS }>)]
     pub name: String,
+    /// An existing department's name.
     #[serde(default)]
+    #[schema(schema_with = optional_text::<{ DepartmentName::MAX_CHARS }>)]
     pub parent: Option<String>,
+    /// Other names the minutes use for it.
     #[serde(default)]
+    #[schema(schema_with = names)]
     pub aliases: Vec<String>,
+    /// Mail recipients for its reminders.
     #[serde(default)]
+    #[schema(schema_with = email_addresses)]
     pub emails: Vec<String>,
+}
+
+/// Department names, as `name` (for the document).
+fn names() -> Array {
+    ArrayBuilder::new()
+        .items(text::<{ DepartmentName::MAX_CHARS }>())
+        .build()
+}
+
+/// Mail addresses (for the document).
+fn email_addresses() -> Array {
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email))),
+        )
+        .build()
 }
 
 /// Creates a department (admin).
 #[utoipa::path(post, path = "/api/v1/departments", tag = "departments", request_body = CreateDepartment,
-    responses((status = 201, body = DepartmentView), (status = 422, body = super::error::Problem)))]
+    responses((status = 201, body = DepartmentView), (status = 409, response = Conflict)))]
 pub(super) async fn create(
     State(state): State<AppState>,
     _admin: Admin,

@@ -5,6 +5,15 @@ use axum::{
     http::{header, request::Parts},
 };
 
+use utoipa::{
+    IntoParams,
+    openapi::{
+        Required,
+        path::{Parameter, ParameterBuilder, ParameterIn},
+        schema::{ObjectBuilder, Type},
+    },
+};
+
 use super::ApiError;
 
 /// `axum::extract::Path` whose rejections are problem documents.
@@ -68,6 +77,24 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
             None => Self::Absent,
             Some(value) => value.to_str().map_or(Self::Unknown, Self::parse),
         })
+    }
+}
+
+/// Documents the header where it is optional (a step that requires it lists the
+/// header itself, with 428 for its absence).
+impl IntoParams for IfMatch {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![
+            ParameterBuilder::new()
+                .name("If-Match")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some(
+                    "The ETag from GET; 412 with the current state when it is stale.",
+                ))
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                .build(),
+        ]
     }
 }
 

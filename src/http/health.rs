@@ -8,8 +8,9 @@ pub fn router() -> Router<AppState> {
 }
 
 /// 200 when the database answers a query, 503 when it does not.
-#[utoipa::path(get, path = "/healthz", tag = "health",
-    responses((status = 200, description = "the database answers"), (status = 503, description = "the database does not answer")))]
+#[utoipa::path(get, path = "/healthz", tag = "health", security(()),
+    responses((status = 200, description = "the database answers", body = Object),
+        (status = 503, description = "the database does not answer", body = Object)))]
 pub(super) async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     match crate::db::ping(&state.db).await {
         Ok(()) => (

@@ -13,9 +13,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::{
     ApiError, ApiJson, ApiQuery, AppState, FieldError,
     auth::{CurrentUser, Secretariat},
-    error::Problem,
     extract::ApiPath,
-    tasks::pagination,
+    openapi::{optional_bounded_text, text},
+    tasks::Paging,
 };
 use crate::{
     agenda::{self, AgendaError, MeetingDetail},
@@ -70,12 +70,13 @@ pub(super) async fn list_bodies(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateBody {
+    #[schema(schema_with = text::<200>)]
     pub name: String,
 }
 
 /// Creates a body, or answers the existing one of that name (secretariat).
 #[utoipa::path(post, path = "/api/v1/bodies", tag = "meetings", request_body = CreateBody,
-    responses((status = 201, body = BodyView), (status = 422, body = Problem)))]
+    responses((status = 201, body = BodyView)))]
 pub(super) async fn create_body(
     State(state): State<AppState>,
     _user: Secretariat,
@@ -103,16 +104,45 @@ pub(super) async fn create_body(
 #[serde(deny_unknown_fields)]
 pub struct ScheduleRequest {
     /// The date (local), today or later.
-    pub held_on: Option<NaiveDate>,
+    pub held_on: NaiveDate,
     /// "HH:MM"
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub starts_at: Option<String>,
+    #[schema(schema_with = optional_bounded_text::<200>)]
     pub place: Option<String>,
     /// Defaults to "<body> <date>".
+    #[schema(schema_with = optional_bounded_text::<200>)]
     pub title: Option<String>,
 }
 
 impl From<ScheduleRequest> for NewMeeting {
     fn from(r: ScheduleRequest) -> Self {
+        Self {
+            held_on: Some(r.held_on),
+            starts_at: r.starts_at,
+            place: r.place,
+            title: r.title,
+        }
+    }
+}
+
+/// Changes to a meeting; absent fields stay.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RescheduleRequest {
+    /// The new date (local), today or later.
+    pub held_on: Option<NaiveDate>,
+    /// "HH:MM"
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    pub starts_at: Option<String>,
+    #[schema(schema_with = optional_bounded_text::<200>)]
+    pub place: Option<String>,
+    #[schema(schema_with = optional_bounded_text::<200>)]
+    pub title: Option<String>,
+}
+
+impl From<RescheduleRequest> for MeetingChange {
+    fn from(r: RescheduleRequest) -> Self {
         Self {
             held_on: r.held_on,
             starts_at: r.starts_at,
@@ -125,8 +155,8 @@ impl From<ScheduleRequest> for NewMeeting {
 /// Schedules a meeting of a body (secretariat); tasks due by the next meeting bind
 /// to it when it is the earliest.
 #[utoipa::path(post, path = "/api/v1/bodies/{id}/meetings", tag = "meetings", request_body = ScheduleRequest,
-    params(("id" = i32, Path, description = "body id")),
-    responses((status = 201, body = MeetingView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    params(("id" = i32, Path, minimum = 1, maximum = 2147483647, description = "body id")),
+    responses((status = 201, body = MeetingView)))]
 pub(super) async fn schedule(
     State(state): State<AppState>,
     Secretariat(user): Secretariat,
@@ -140,14 +170,14 @@ pub(super) async fn schedule(
 }
 
 /// Moves or edits a meeting (secretariat); tasks bound to it follow.
-#[utoipa::path(patch, path = "/api/v1/meetings/{id}", tag = "meetings", request_body = ScheduleRequest,
-    params(("id" = i32, Path, description = "meeting id")),
-    responses((status = 200, body = MeetingView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(patch, path = "/api/v1/meetings/{id}", tag = "meetings", request_body = RescheduleRequest,
+    params(("id" = i32, Path, minimum = 1, maximum = 2147483647, description = "meeting id")),
+    responses((status = 200, body = MeetingView)))]
 pub(super) async fn reschedule(
     State(state): State<AppState>,
     Secretariat(user): Secretariat,
     ApiPath(id): ApiPath<i32>,
-    ApiJson(request): ApiJson<ScheduleRequest>,
+    ApiJson(request): ApiJson<RescheduleRequest>,
 ) -> Result<Json<MeetingView>, ApiError> {
     let at = state.moment();
     let change: MeetingChange = request.into();
@@ -159,21 +189,21 @@ pub(super) async fn reschedule(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MeetingQuery {
-    /// Only this body's meetings.
+    /// Only this body's meetings (an id that no body has matches nothing).
+    #[param(minimum = -2147483648, maximum = 2147483647)]
     pub body: Option<i32>,
-    pub page: Option<u64>,
-    pub page_size: Option<u64>,
 }
 
 /// Meetings, newest first.
-#[utoipa::path(get, path = "/api/v1/meetings", tag = "meetings", params(MeetingQuery),
+#[utoipa::path(get, path = "/api/v1/meetings", tag = "meetings", params(MeetingQuery, Paging),
     responses((status = 200, body = MeetingPage)))]
 pub(super) async fn list_meetings(
     State(state): State<AppState>,
     _user: CurrentUser,
     ApiQuery(query): ApiQuery<MeetingQuery>,
+    ApiQuery(paging): ApiQuery<Paging>,
 ) -> Result<Json<MeetingPage>, ApiError> {
-    let (page, page_size) = pagination(query.page, query.page_size)?;
+    let (page, page_size) = paging.parse()?;
     Ok(Json(
         meetings::list_meetings(&state.db, query.body, page, page_size).await?,
     ))
@@ -183,8 +213,8 @@ pub(super) async fn list_meetings(
 /// tasks the reader may see; the tasks are listed a page at a time at
 /// `tasks.href` (`GET /api/v1/tasks?meeting={id}`).
 #[utoipa::path(get, path = "/api/v1/meetings/{id}", tag = "meetings",
-    params(("id" = i32, Path, description = "meeting id")),
-    responses((status = 200, body = MeetingDetail), (status = 404, body = Problem)))]
+    params(("id" = i32, Path, minimum = 1, maximum = 2147483647, description = "meeting id")),
+    responses((status = 200, body = MeetingDetail)))]
 pub(super) async fn read(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

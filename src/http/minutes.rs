@@ -18,8 +18,8 @@ use utoipa::ToSchema;
 use super::{
     ApiError, AppState,
     auth::{CurrentUser, Secretariat},
-    error::Problem,
     extract::ApiPath,
+    openapi::{NotFound, PayloadTooLarge, Unprocessable},
 };
 use crate::{
     agenda::{self, MeetingDetail},
@@ -118,9 +118,8 @@ async fn read_upload(request: Request, state: &AppState) -> Result<(String, Byte
         (MinutesUpload = "multipart/form-data"),
     ), description = "multipart/form-data with a `file` field (.txt, .docx or .pdf), or the text itself"),
     responses((status = 201, body = ImportedMinutes), (status = 200, body = ImportedMinutes),
-        (status = 413, description = "the body is larger than `server.max_upload_bytes`, which the detail names",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = Unprocessable)))]
 pub(super) async fn upload(
     State(state): State<AppState>,
     Secretariat(user): Secretariat,
@@ -165,7 +164,7 @@ pub(super) async fn upload(
 /// The original file of imported minutes, as uploaded, with its media type and
 /// `Repr-Digest: sha-256=:…:` (RFC 9530) of its bytes.
 #[utoipa::path(get, path = "/api/v1/minutes/{id}/original", tag = "minutes",
-    params(("id" = i32, Path, description = "minutes id")),
+    params(("id" = i32, Path, minimum = 1, maximum = 2147483647, description = "minutes id")),
     responses(
         (status = 200, description = "the file as uploaded", content(
             (Vec<u8> = "application/pdf"),
@@ -175,7 +174,7 @@ pub(super) async fn upload(
             ("Content-Disposition" = String, description = "attachment with the uploaded file name"),
             ("Repr-Digest" = String, description = "sha-256 of the bytes (RFC 9530)"),
         )),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        (status = 404, response = NotFound)))]
 pub(super) async fn original(
     State(state): State<AppState>,
     _user: CurrentUser,

@@ -2,14 +2,20 @@
 //! ones) and put a failed row back in the queue.
 use axum::{
     Json, Router,
-    extract::{Path, State},
+    extract::State,
     routing::{get, post},
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiError, ApiQuery, AppState, auth::Secretariat};
+use super::{
+    ApiError, ApiQuery, AppState,
+    auth::Secretariat,
+    extract::ApiPath,
+    openapi::{Conflict, Forbidden},
+    tasks::pagination,
+};
 use crate::{
     domain::OutboxStatus,
     entities::outbox,
@@ -64,42 +70,62 @@ impl From<outbox::Model> for OutboxView {
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct OutboxQuery {
     /// pending, sending, sent, failed or superseded (withdrawn unsent because
     /// the meeting it announced moved)
+    #[param(value_type = Option<OutboxStatus>)]
     pub status: Option<String>,
-    /// at most this many rows, newest first (default 100, max 1000)
-    pub limit: Option<u64>,
+    /// 1-based.
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<u64>,
+    /// 1 ..= 200, default 50.
+    #[param(minimum = 1, maximum = 200)]
+    pub page_size: Option<u64>,
 }
 
-/// Outbox rows, newest first.
+/// One page of outbox rows, newest first, like every other list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutboxPage {
+    pub items: Vec<OutboxView>,
+    pub total: u64,
+    pub page: u64,
+    pub page_size: u64,
+}
+
+/// Outbox rows, newest first, a page at a time; a page or page size out of
+/// range is refused (422), never clamped.
 #[utoipa::path(get, path = "/api/v1/outbox", tag = "reminders", params(OutboxQuery),
-    responses((status = 200, body = [OutboxView]), (status = 403, body = super::error::Problem)))]
+    responses((status = 200, body = OutboxPage), (status = 403, response = Forbidden)))]
 pub(super) async fn list(
     State(state): State<AppState>,
     _: Secretariat,
     ApiQuery(query): ApiQuery<OutboxQuery>,
-) -> Result<Json<Vec<OutboxView>>, ApiError> {
+) -> Result<Json<OutboxPage>, ApiError> {
+    let (page, page_size) = pagination(query.page, query.page_size)?;
     let status = query
         .status
         .as_deref()
         .map(str::parse::<OutboxStatus>)
         .transpose()
         .map_err(|e| ApiError::field("status", e))?;
-    let limit = query.limit.unwrap_or(100).clamp(1, 1000);
-    let rows = queue::list(&state.db, status, limit).await?;
-    Ok(Json(rows.into_iter().map(OutboxView::from).collect()))
+    let found = queue::list(&state.db, status, page, page_size).await?;
+    Ok(Json(OutboxPage {
+        items: found.rows.into_iter().map(OutboxView::from).collect(),
+        total: found.total,
+        page,
+        page_size,
+    }))
 }
 
 /// Queues a failed row again, due now, with a fresh attempt budget.
 #[utoipa::path(post, path = "/api/v1/outbox/{id}/retry", tag = "reminders",
-    params(("id" = i32, Path, description = "outbox row id")),
-    responses((status = 200, body = OutboxView), (status = 404, body = super::error::Problem),
-        (status = 409, body = super::error::Problem)))]
+    params(("id" = i32, Path, minimum = 1, maximum = 2147483647, description = "outbox row id")),
+    responses((status = 200, body = OutboxView), (status = 409, response = Conflict)))]
 pub(super) async fn retry(
     State(state): State<AppState>,
     _: Secretariat,
-    Path(id): Path<i32>,
+    ApiPath(id): ApiPath<i32>,
 ) -> Result<Json<OutboxView>, ApiError> {
     match queue::retry_failed(&state.db, id, state.clock.now()).await {
         Ok(row) => Ok(Json(row.into())),

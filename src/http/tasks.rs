@@ -10,19 +10,20 @@ use axum::{
 use bytes::Bytes;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::{
     ApiError, ApiJson, ApiQuery, AppState, FieldError,
     auth::{CurrentUser, Secretariat},
-    error::Problem,
     extract::{ApiPath, IfMatch, etag},
+    openapi::{Conflict, NotFound, optional_nul_free_text, optional_text, text},
 };
 use crate::{
     domain::{DueKind, TaskKind},
     tasks::{
-        self, Actor, BulkConfirmItem, ConfirmInput, DueInput, EditInput, EventView, NewDraft,
-        NewEvidence, NoteView, TaskError, TaskPage, TaskQuery, TaskView,
+        self, Actor, BulkConfirmItem, ConfirmInput, DueInput, EditInput, EventView,
+        MAX_QUOTE_CHARS, MAX_SUMMARY_CHARS, MAX_TEXT_CHARS, NewDraft, NewEvidence, NoteView,
+        TaskError, TaskPage, TaskQuery, TaskView,
     },
 };
 
@@ -73,6 +74,25 @@ fn tagged(view: TaskView) -> Response {
     ([(header::ETAG, etag(view.version))], Json(view)).into_response()
 }
 
+/// The paging of a list: `?page=…&page_size=…`.
+#[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Paging {
+    /// 1-based.
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<u64>,
+    /// 1 ..= 200, default 50.
+    #[param(minimum = 1, maximum = 200)]
+    pub page_size: Option<u64>,
+}
+
+impl Paging {
+    /// (page, page size), or 422 naming the one out of range.
+    pub(super) fn parse(self) -> Result<(u64, u64), ApiError> {
+        pagination(self.page, self.page_size)
+    }
+}
+
 pub(super) fn pagination(
     page: Option<u64>,
     page_size: Option<u64>,
@@ -98,14 +118,15 @@ pub(super) fn pagination(
 
 /// Tasks, filtered and paginated; ordered by due date (undated last), then id.
 /// Departments and viewers see confirmed tasks only.
-#[utoipa::path(get, path = "/api/v1/tasks", tag = "tasks", params(TaskQuery),
-    responses((status = 200, body = TaskPage), (status = 422, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/tasks", tag = "tasks", params(TaskQuery, Paging),
+    responses((status = 200, body = TaskPage)))]
 pub(super) async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     ApiQuery(query): ApiQuery<TaskQuery>,
+    ApiQuery(paging): ApiQuery<Paging>,
 ) -> Result<Response, ApiError> {
-    let (page, page_size) = pagination(query.page, query.page_size)?;
+    let (page, page_size) = paging.parse()?;
     let actor = Actor::user(&user);
     let at = state.moment();
     // The answer depends on the query, on whether drafts are visible to this caller
@@ -131,9 +152,8 @@ pub(super) async fn list(
 
 /// One task with evidence and notes; `ETag: "<version>"`.
 #[utoipa::path(get, path = "/api/v1/tasks/{id}", tag = "tasks",
-    params(("id" = i32, Path, description = "task id")),
-    responses((status = 200, body = TaskView, headers(("ETag" = String, description = "\"<version>\""))),
-        (status = 404, body = Problem)))]
+    params(("id" = i32, Path, minimum = 1, maximum = 2147483647, description = "task id")),
+    responses((status = 200, body = TaskView, headers(("ETag" = String, description = "\"<version>\"")))))]
 pub(super) async fn read(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -146,8 +166,8 @@ pub(super) async fn read(
 
 /// The audit trail, oldest first.
 #[utoipa::path(get, path = "/api/v1/tasks/{id}/events", tag = "tasks",
-    params(("id" = i32, Path, description = "task id")),
-    responses((status = 200, body = Vec<EventView>), (status = 404, body = Problem)))]
+    params(("id" = i32, Path, minimum = 1, maximum = 2147483647, description = "task id")),
+    responses((status = 200, body = Vec<EventView>)))]
 pub(super) async fn events(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -161,6 +181,7 @@ pub(super) async fn events(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EditRequest {
+    #[schema(schema_with = optional_text::<MAX_TEXT_CHARS>)]
     pub summary: Option<String>,
     /// Department name or alias.
     pub owner: Option<String>,
@@ -172,10 +193,10 @@ pub struct EditRequest {
 /// Edits summary, owner or due date of a draft or open task (secretariat).
 /// `If-Match` is required (428 without; 412 with the current state when stale).
 #[utoipa::path(patch, path = "/api/v1/tasks/{id}", tag = "tasks", request_body = EditRequest,
-    params(("id" = i32, Path, description = "task id"),
+    params(("id" = i32, Path, minimum = 1, maximum = 2147483647, description = "task id"),
         ("If-Match" = String, Header, description = "the ETag from GET")),
-    responses((status = 200, body = TaskView), (status = 412, body = Problem),
-        (status = 428, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = TaskView, headers(("ETag" = String, description = "\"<version>\""))),
+        (status = 409, response = Conflict)))]
 pub(super) async fn edit(
     State(state): State<AppState>,
     Secretariat(user): Secretariat,
@@ -203,6 +224,7 @@ pub(super) async fn edit(
 #[serde(deny_unknown_fields)]
 pub struct ConfirmRequest {
     /// A reworded summary, saved only if the confirmation succeeds.
+    #[schema(schema_with = optional_text::<MAX_TEXT_CHARS>)]
     pub summary: Option<String>,
     /// Department name or alias; defaults to the owner the extractor found.
     pub owner: Option<String>,
@@ -229,9 +251,9 @@ impl From<ConfirmRequest> for ConfirmInput {
 /// draft → open (secretariat). `{}` accepts the draft as extracted; 422 when it has
 /// no owner, or no due date and none was chosen.
 #[utoipa::path(post, path = "/api/v1/tasks/{id}/confirm", tag = "tasks", request_body = ConfirmRequest,
-    params(("id" = i32, Path, description = "task id")),
-    responses((status = 200, body = TaskView), (status = 409, body = Problem),
-        (status = 412, body = Problem), (status = 422, body = Problem)))]
+    params(("id" = i32, Path, minimum = 1, maximum = 2147483647, description = "task id"), IfMatch),
+    responses((status = 200, body = TaskView, headers(("ETag" = String, description = "\"<version>\""))),
+        (status = 409, response = Conflict)))]
 pub(super) async fn confirm(
     State(state): State<AppState>,
     Secretariat(user): Secretariat,
@@ -259,6 +281,7 @@ pub(super) async fn confirm(
 pub struct BulkConfirmEntry {
     pub id: i32,
     /// A reworded summary, saved only if every item is confirmed.
+    #[schema(schema_with = optional_text::<MAX_TEXT_CHARS>)]
     pub summary: Option<String>,
     pub owner: Option<String>,
     pub due_on: Option<NaiveDate>,
@@ -269,6 +292,7 @@ pub struct BulkConfirmEntry {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkConfirmRequest {
+    #[schema(min_items = 1, max_items = 500)]
     pub items: Vec<BulkConfirmEntry>,
 }
 
@@ -280,7 +304,7 @@ pub struct TaskList {
 /// Confirms several drafts, all or nothing: 422 lists every item's problems as
 /// `items[i].field`.
 #[utoipa::path(post, path = "/api/v1/tasks/confirm", tag = "tasks", request_body = BulkConfirmRequest,
-    responses((status = 200, body = TaskList), (status = 422, body = Problem)))]
+    responses((status = 200, body = TaskList)))]
 pub(super) async fn bulk_confirm(
     State(state): State<AppState>,
     Secretariat(user): Secretariat,
@@ -314,14 +338,15 @@ pub(super) async fn bulk_confirm(
 #[serde(deny_unknown_fields)]
 pub struct CompleteRequest {
     /// What was done (required).
+    #[schema(schema_with = text::<MAX_TEXT_CHARS>)]
     pub note: String,
 }
 
 /// open → done with a completion note (the owner department or the secretariat).
 #[utoipa::path(post, path = "/api/v1/tasks/{id}/complete", tag = "tasks", request_body = CompleteRequest,
-    params(("id" = i32, Path, description = "task id")),
-    responses((status = 200, body = TaskView), (status = 403, body = Problem),
-        (status = 409, body = Problem), (status = 412, body = Problem)))]
+    params(("id" = i32, Path, minimum = 1, maximum = 2147483647, description = "task id"), IfMatch),
+    responses((status = 200, body = TaskView, headers(("ETag" = String, description = "\"<version>\""))),
+        (status = 409, response = Conflict)))]
 pub(super) async fn complete(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -347,13 +372,15 @@ pub(super) async fn complete(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CancelRequest {
+    #[schema(schema_with = text::<MAX_TEXT_CHARS>)]
     pub reason: String,
 }
 
 /// draft | open → cancelled with a reason (secretariat).
 #[utoipa::path(post, path = "/api/v1/tasks/{id}/cancel", tag = "tasks", request_body = CancelRequest,
-    params(("id" = i32, Path, description = "task id")),
-    responses((status = 200, body = TaskView), (status = 409, body = Problem)))]
+    params(("id" = i32, Path, minimum = 1, maximum = 2147483647, description = "task id"), IfMatch),
+    responses((status = 200, body = TaskView, headers(("ETag" = String, description = "\"<version>\""))),
+        (status = 409, response = Conflict)))]
 pub(super) async fn cancel(
     State(state): State<AppState>,
     Secretariat(user): Secretariat,
@@ -382,8 +409,9 @@ pub struct EmptyRequest {}
 
 /// A draft that is not a task: draft → cancelled with reason "rejected" (secretariat). Body `{}`.
 #[utoipa::path(post, path = "/api/v1/tasks/{id}/reject", tag = "tasks", request_body = EmptyRequest,
-    params(("id" = i32, Path, description = "task id")),
-    responses((status = 200, body = TaskView), (status = 409, body = Problem)))]
+    params(("id" = i32, Path, minimum = 1, maximum = 2147483647, description = "task id"), IfMatch),
+    responses((status = 200, body = TaskView, headers(("ETag" = String, description = "\"<version>\""))),
+        (status = 409, response = Conflict)))]
 pub(super) async fn reject(
     State(state): State<AppState>,
     Secretariat(user): Secretariat,
@@ -401,13 +429,15 @@ pub(super) async fn reject(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReopenRequest {
+    #[schema(schema_with = optional_text::<MAX_TEXT_CHARS>)]
     pub reason: Option<String>,
 }
 
 /// done → open (secretariat). Body `{}` or `{"reason": …}`.
 #[utoipa::path(post, path = "/api/v1/tasks/{id}/reopen", tag = "tasks", request_body = ReopenRequest,
-    params(("id" = i32, Path, description = "task id")),
-    responses((status = 200, body = TaskView), (status = 409, body = Problem)))]
+    params(("id" = i32, Path, minimum = 1, maximum = 2147483647, description = "task id"), IfMatch),
+    responses((status = 200, body = TaskView, headers(("ETag" = String, description = "\"<version>\""))),
+        (status = 409, response = Conflict)))]
 pub(super) async fn reopen(
     State(state): State<AppState>,
     Secretariat(user): Secretariat,
@@ -426,13 +456,14 @@ pub(super) async fn reopen(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoteRequest {
+    #[schema(schema_with = text::<MAX_TEXT_CHARS>)]
     pub body: String,
 }
 
 /// A progress note on an open task (the owner department or the secretariat).
 #[utoipa::path(post, path = "/api/v1/tasks/{id}/notes", tag = "tasks", request_body = NoteRequest,
-    params(("id" = i32, Path, description = "task id")),
-    responses((status = 201, body = NoteView), (status = 403, body = Problem), (status = 409, body = Problem)))]
+    params(("id" = i32, Path, minimum = 1, maximum = 2147483647, description = "task id"), IfMatch),
+    responses((status = 201, body = NoteView), (status = 409, response = Conflict)))]
 pub(super) async fn add_note(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -459,13 +490,15 @@ pub(super) async fn add_note(
 pub struct MergeRequest {
     /// The draft that stays.
     pub into: i32,
-    /// The drafts merged into it (they become cancelled).
+    /// The drafts merged into it (they become cancelled): distinct, without `into`.
+    #[schema(min_items = 1, max_items = 100)]
     pub from: Vec<i32>,
 }
 
 /// Merges duplicate drafts; the evidence of all of them ends up on `into` (secretariat).
 #[utoipa::path(post, path = "/api/v1/tasks/merge", tag = "tasks", request_body = MergeRequest,
-    responses((status = 200, body = TaskView), (status = 422, body = Problem)))]
+    responses((status = 200, body = TaskView, headers(("ETag" = String, description = "\"<version>\""))),
+        (status = 404, response = NotFound)))]
 pub(super) async fn merge(
     State(state): State<AppState>,
     Secretariat(user): Secretariat,
@@ -481,6 +514,7 @@ pub(super) async fn merge(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceInput {
+    #[schema(schema_with = text::<MAX_QUOTE_CHARS>)]
     pub quote: String,
     /// `[start, end)` in characters of the minutes text.
     pub span: Option<[i32; 2]>,
@@ -489,9 +523,11 @@ pub struct EvidenceInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTaskRequest {
+    #[schema(schema_with = text::<MAX_SUMMARY_CHARS>)]
     pub summary: String,
     /// request (default), commitment or report.
     pub kind: Option<TaskKind>,
+    #[schema(schema_with = optional_nul_free_text)]
     pub speaker: Option<String>,
     pub evidence: Option<EvidenceInput>,
     /// Department name or alias (must exist).
@@ -503,8 +539,8 @@ pub struct CreateTaskRequest {
 
 /// Adds a draft to a meeting: an item the extractor missed (secretariat).
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/tasks", tag = "tasks", request_body = CreateTaskRequest,
-    params(("id" = i32, Path, description = "meeting id")),
-    responses((status = 201, body = TaskView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    params(("id" = i32, Path, minimum = 1, maximum = 2147483647, description = "meeting id")),
+    responses((status = 201, body = TaskView, headers(("ETag" = String, description = "\"<version>\"")))))]
 pub(super) async fn create(
     State(state): State<AppState>,
     Secretariat(user): Secretariat,

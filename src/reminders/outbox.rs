@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, ExprTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait, TryInsertResult,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait, TryInsertResult,
     sea_query::{Expr, LockBehavior, LockType},
 };
 
@@ -282,21 +282,32 @@ pub async fn retry_failed(
     Ok(row)
 }
 
-/// Rows, newest first, optionally of one status.
+/// One page of the rows, newest first, and how many there are in all.
+#[derive(Debug)]
+pub struct OutboxPage {
+    pub rows: Vec<outbox::Model>,
+    pub total: u64,
+}
+
+/// Page `page` (1-based) of `page_size` rows, newest first, optionally of one status.
 pub async fn list(
     db: &DatabaseConnection,
     status: Option<OutboxStatus>,
-    limit: u64,
-) -> Result<Vec<outbox::Model>, DbErr> {
+    page: u64,
+    page_size: u64,
+) -> Result<OutboxPage, DbErr> {
     let mut query = outbox::Entity::find();
     if let Some(status) = status {
         query = query.filter(outbox::Column::Status.eq(status));
     }
-    query
+    let total = query.clone().count(db).await?;
+    let rows = query
         .order_by_desc(outbox::Column::Id)
-        .limit(limit)
+        .offset(page.saturating_sub(1).saturating_mul(page_size))
+        .limit(page_size)
         .all(db)
-        .await
+        .await?;
+    Ok(OutboxPage { rows, total })
 }
 
 #[cfg(test)]

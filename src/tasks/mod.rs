@@ -37,6 +37,12 @@ pub use lifecycle::{
 pub use merge::merge;
 pub use query::{TaskFilter, TaskQuery, count_by_status, events, get, list, list_all};
 pub use view::{EventView, EvidenceView, NoteView, TaskPage, TaskView, latest_notes};
+/// The limits on what a client may write, for the API's document.
+pub use {
+    create::{MAX_QUOTE_CHARS, MAX_SUMMARY_CHARS},
+    lifecycle::MAX_TEXT_CHARS,
+    merge::MAX_MERGE,
+};
 
 /// Who does something: recorded in the audit trail and checked by [`Permission`].
 #[derive(Debug, Clone)]

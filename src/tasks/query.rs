@@ -47,15 +47,18 @@ impl TaskFilter {
 }
 
 /// The list's filters as a client sends them (the API's query string, the CSV
-/// export's), with the paging the API adds; [`TaskQuery::filter`] parses them.
+/// export's); [`TaskQuery::filter`] parses them. The API pages the list, the
+/// export does not.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TaskQuery {
     /// draft, open, done or cancelled
+    #[param(value_type = Option<TaskStatus>)]
     pub status: Option<String>,
-    /// Owner department: id, name or alias.
+    /// Owner department: id, name or alias (blank: any).
     pub department: Option<String>,
-    /// Origin meeting id.
+    /// Origin meeting id (an id that no meeting has matches nothing).
+    #[param(minimum = -2147483648, maximum = 2147483647)]
     pub meeting: Option<i32>,
     /// Due on or before (YYYY-MM-DD).
     pub due_before: Option<NaiveDate>,
@@ -64,11 +67,8 @@ pub struct TaskQuery {
     /// `true`: open and due before today.
     pub overdue: Option<bool>,
     /// Text in the summary or the evidence.
+    #[param(max_length = 200)]
     pub q: Option<String>,
-    /// 1-based.
-    pub page: Option<u64>,
-    /// 1 ..= 200, default 50.
-    pub page_size: Option<u64>,
 }
 
 impl TaskQuery {
@@ -81,7 +81,9 @@ impl TaskQuery {
             .map(|s| s.trim().parse::<TaskStatus>())
             .transpose()
             .map_err(|e| TaskError::invalid("status", e.to_string()))?;
-        let department_id = match self.department.as_deref() {
+        // A blank filter, as a form sends it, filters nothing.
+        let department = self.department.as_deref().filter(|d| !d.trim().is_empty());
+        let department_id = match department {
             Some(raw) => Some(TaskFilter::department_from(conn, raw).await?),
             None => None,
         };

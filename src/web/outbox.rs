@@ -36,9 +36,13 @@ pub fn router() -> Router<AppState> {
         .route("/outbox/{id}/retry", post(retry))
 }
 
+/// Rows per page.
+const PAGE_SIZE: u64 = 100;
+
 #[derive(Debug, Deserialize)]
 struct StatusQuery {
     status: Option<String>,
+    page: Option<u64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -81,9 +85,12 @@ async fn show(
     Query(query): Query<StatusQuery>,
 ) -> Result<Html<String>, PageError> {
     let status = query.status.and_then(|s| s.parse::<OutboxStatus>().ok());
+    let number = query.page.unwrap_or(1).max(1);
     let at = state.moment();
-    let rows: Vec<OutboxRow> = queue::list(&state.db, status, 200)
-        .await?
+    let found = queue::list(&state.db, status, number, PAGE_SIZE).await?;
+    let pages = found.total.div_ceil(PAGE_SIZE).max(1);
+    let rows: Vec<OutboxRow> = found
+        .rows
         .into_iter()
         .map(|row| OutboxRow::new(row, at))
         .collect();
@@ -91,7 +98,10 @@ async fn show(
         "outbox.html",
         page.context(
             "outbox.title",
-            context! { rows => rows, status => status, filters => FILTERS },
+            context! {
+                rows => rows, status => status, filters => FILTERS,
+                page_number => number, pages => pages,
+            },
         ),
     )
     .map_err(PageError::internal)?;

@@ -13,7 +13,7 @@ use shukudai::{
 };
 
 use crate::{
-    helpers::{TestApp, jst},
+    helpers::{TestApp, expect_problem, jst},
     on_both_backends,
     reminders::{Seed, parse_all, seed_week, smtp_mailer, smtp_settings},
     smtp_sink::SmtpSink,
@@ -153,9 +153,7 @@ async fn permanent_rejection_fails_at_once_with_the_reply(app: TestApp) {
     // The secretariat sees them with the server's answer, and retries one once
     // the address is fixed.
     let token = app.token("jimu", Role::Secretariat, None).await;
-    let failed: Vec<Value> = app
-        .get_ok("/api/v1/outbox?status=failed", &token)
-        .await
+    let failed: Vec<Value> = app.get_ok("/api/v1/outbox?status=failed", &token).await["items"]
         .as_array()
         .expect("list")
         .clone();
@@ -246,12 +244,11 @@ async fn moved_meeting_withdraws_its_unsent_reminders(app: TestApp) {
     assert_eq!(sink.received().len(), received);
 
     // Visible, labelled, and not retryable.
-    let withdrawn: Vec<Value> = app
-        .get_ok("/api/v1/outbox?status=superseded", &token)
-        .await
-        .as_array()
-        .expect("list")
-        .clone();
+    let withdrawn: Vec<Value> =
+        app.get_ok("/api/v1/outbox?status=superseded", &token).await["items"]
+            .as_array()
+            .expect("list")
+            .clone();
     assert_eq!(withdrawn.len(), 4);
     let id = withdrawn[0]["id"].as_i64().expect("id");
     let response = app
@@ -307,7 +304,86 @@ async fn moved_meeting_withdraws_its_unsent_reminders(app: TestApp) {
     );
 }
 
+/// The list pages like every other list, and refuses what it cannot answer
+/// instead of clamping it (it used to cut `limit` to 1..=1000 silently and
+/// answer a bare array).
+async fn outbox_list_pages_and_refuses_out_of_range(app: TestApp) {
+    let now = app.clock_now();
+    for i in 1..=5 {
+        let mail = planned(&format!("page:{i}"), &format!("本文 {i}"));
+        assert!(
+            insert(&app.db, &app.settings, &mail, now)
+                .await
+                .expect("insert")
+        );
+    }
+    let token = app.token("jimu", Role::Secretariat, None).await;
+
+    let first = app.get_ok("/api/v1/outbox?page_size=2", &token).await;
+    assert_eq!(
+        (
+            first["total"].as_u64(),
+            first["page"].as_u64(),
+            first["page_size"].as_u64()
+        ),
+        (Some(5), Some(1), Some(2))
+    );
+    let ids = |page: &Value| -> Vec<i64> {
+        page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|r| r["id"].as_i64().expect("id"))
+            .collect()
+    };
+    let last = app
+        .get_ok("/api/v1/outbox?page=3&page_size=2", &token)
+        .await;
+    let (first_ids, last_ids) = (ids(&first), ids(&last));
+    assert_eq!(first_ids.len(), 2);
+    assert_eq!(last_ids.len(), 1, "5 rows: 2 + 2 + 1");
+    assert!(
+        first_ids[0] > first_ids[1] && first_ids[1] > last_ids[0],
+        "newest first"
+    );
+    let everything = app.get_ok("/api/v1/outbox", &token).await;
+    assert_eq!(
+        (ids(&everything).len(), everything["page_size"].as_u64()),
+        (5, Some(50))
+    );
+    let pending = app
+        .get_ok("/api/v1/outbox?status=pending&page_size=200", &token)
+        .await;
+    assert_eq!(pending["total"].as_u64(), Some(5));
+
+    for (query, field) in [
+        ("page_size=201", "page_size"),
+        ("page_size=0", "page_size"),
+        ("page=0", "page"),
+        ("status=lost", "status"),
+    ] {
+        let response = app.get(&format!("/api/v1/outbox?{query}"), &token).await;
+        let problem = expect_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(problem["errors"][0]["field"], field, "{query}: {problem}");
+    }
+    // The old parameter is refused, not ignored: a client relying on it learns.
+    let response = app.get("/api/v1/outbox?limit=5", &token).await;
+    let problem = expect_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("limit")),
+        "{problem}"
+    );
+    // A retry of an id that is not a number is a problem document too.
+    let response = app
+        .post_json("/api/v1/outbox/abc/retry", &token, &json!({}))
+        .await;
+    expect_problem(response, StatusCode::BAD_REQUEST).await;
+}
+
 on_both_backends!(
+    outbox_list_pages_and_refuses_out_of_range,
     a_conflicting_row_gets_no_second_body,
     permanent_rejection_fails_at_once_with_the_reply,
     moved_meeting_withdraws_its_unsent_reminders,

@@ -527,8 +527,9 @@ async fn failed_after_max_attempts_then_retry_on_demand(app: TestApp) {
     let token = app.token("jimu", Role::Secretariat, None).await;
     let response = app.get("/api/v1/outbox?status=failed", &token).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let failed: Vec<serde_json::Value> = response.json().await.expect("json");
-    assert_eq!(failed.len(), 8);
+    let page: serde_json::Value = response.json().await.expect("json");
+    let failed = page["items"].as_array().expect("items");
+    assert_eq!((failed.len(), page["total"].as_u64()), (8, Some(8)));
     assert!(failed[0]["last_error"].as_str().is_some());
     let id = failed[0]["id"].as_i64().expect("id");
 
