@@ -7,6 +7,7 @@ mod m20261122_050000_task_list_order;
 mod m20261122_060000_one_click_use;
 mod m20261122_070000_outbox_body;
 mod m20261122_080000_change_signal;
+mod m20261201_201000_outbox_lease_owner;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_060000_one_click_use::Migration),
             Box::new(m20261122_070000_outbox_body::Migration),
             Box::new(m20261122_080000_change_signal::Migration),
+            Box::new(m20261201_201000_outbox_lease_owner::Migration),
         ]
     }
 }
