@@ -2,6 +2,7 @@
 mod helpers;
 
 mod accounts;
+mod crash;
 mod fuzz_json;
 mod health;
 mod import;
