@@ -6,10 +6,10 @@
 //! Three parts run side by side: claiming (a batch ahead), sending, and
 //! recording. A mail holds one of [`CONCURRENCY`] places from before it goes on
 //! the wire until its outcome is committed, so that a crash at any moment can
-//! repeat at most that many mails (the ones nobody could know went out); claimed
-//! rows not yet sent are only released (see [`super::outbox::release_orphans`]).
-//! The recorder commits every answer that has arrived in one statement while
-//! the other places keep sending.
+//! repeat at most that many mails: the ones nobody can know went out. Rows
+//! claimed but not yet sent only go back to the queue (see
+//! [`super::outbox::release_orphans`]). The recorder commits all the answers
+//! that have arrived in one statement while the other places keep sending.
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use sea_orm::{
