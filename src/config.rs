@@ -48,14 +48,47 @@ pub enum LogFormat {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(from = "ServerFile")]
 pub struct ServerSettings {
     pub listen: SocketAddr,
     pub public_url: String,
+    /// Whether cookies carry `Secure`: as configured, else true exactly when
+    /// `public_url` is https (a service reached over TLS never needs them in clear).
     pub secure_cookies: bool,
     pub session_hours: u32,
     pub log_format: LogFormat,
     pub max_upload_bytes: usize,
+}
+
+/// `[server]` as written: `secure_cookies` may be left out.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServerFile {
+    listen: SocketAddr,
+    public_url: String,
+    #[serde(default)]
+    secure_cookies: Option<bool>,
+    session_hours: u32,
+    log_format: LogFormat,
+    max_upload_bytes: usize,
+}
+
+impl From<ServerFile> for ServerSettings {
+    fn from(file: ServerFile) -> Self {
+        let served_over_tls = file
+            .public_url
+            .trim()
+            .split_once("://")
+            .is_some_and(|(scheme, _)| scheme.eq_ignore_ascii_case("https"));
+        Self {
+            secure_cookies: file.secure_cookies.unwrap_or(served_over_tls),
+            listen: file.listen,
+            public_url: file.public_url,
+            session_hours: file.session_hours,
+            log_format: file.log_format,
+            max_upload_bytes: file.max_upload_bytes,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -266,6 +299,45 @@ mod tests {
             .map_err(describe)
             .expect_err("bad listen address is refused");
         assert!(error.to_string().contains("server.listen"), "{error}");
+    }
+
+    fn server_with(overrides: &str) -> ServerSettings {
+        Figment::new()
+            .merge(Toml::string(DEFAULTS))
+            .merge(Toml::string(overrides))
+            .extract::<Settings>()
+            .map_err(describe)
+            .expect("settings parse")
+            .server
+    }
+
+    #[test]
+    fn secure_cookies_follow_an_https_public_url_unless_set() {
+        assert!(!server_with("").secure_cookies, "the default URL is http");
+        assert!(
+            server_with("[server]\npublic_url = \"https://shukudai.example.jp\"").secure_cookies
+        );
+        assert!(
+            server_with("[server]\npublic_url = \"HTTPS://shukudai.example.jp\"").secure_cookies
+        );
+        assert!(
+            !server_with(
+                "[server]\npublic_url = \"https://shukudai.example.jp\"\nsecure_cookies = false"
+            )
+            .secure_cookies
+        );
+        assert!(server_with("[server]\nsecure_cookies = true").secure_cookies);
+    }
+
+    #[test]
+    fn unknown_server_key_is_refused() {
+        let error = Figment::new()
+            .merge(Toml::string(DEFAULTS))
+            .merge(Toml::string("[server]\nsecure_cookie = true"))
+            .extract::<Settings>()
+            .map_err(describe)
+            .expect_err("a misspelt key is refused");
+        assert!(error.to_string().contains("secure_cookie"), "{error}");
     }
 
     #[test]

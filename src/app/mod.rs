@@ -2,6 +2,8 @@
 //! merged into one router over one [`AppState`] with the OpenAPI document, the
 //! layers every request passes through, and the listener with graceful
 //! shutdown. The one place where `http`, `exports` and `web` meet.
+mod browser_policy;
+
 use std::{net::SocketAddr, time::Duration};
 
 use axum::{
@@ -21,18 +23,23 @@ use crate::{cache, exports, http, web};
 /// Every route of the service, with its layers.
 pub fn router(state: AppState) -> Router {
     let max_upload = state.settings.server.max_upload_bytes;
-    Router::new()
+    let routes = Router::new()
         .merge(http::router())
         .merge(exports::router())
         .merge(web::router())
-        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi()))
+        .merge(browser_policy::swagger_ui(Router::from(
+            SwaggerUi::new("/api/docs")
+                .url("/api/openapi.json", openapi())
+                // Its default badge loads from validator.swagger.io, which the CSP refuses.
+                .config(utoipa_swagger_ui::Config::default().validator_url("none")),
+        )))
         .layer(DefaultBodyLimit::max(max_upload))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             forget_cached_reads_after_changes,
         ))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .layer(TraceLayer::new_for_http());
+    browser_policy::harden(routes).with_state(state)
 }
 
 /// The OpenAPI document of everything under `/api`: the API's and the exports'

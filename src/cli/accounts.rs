@@ -1,9 +1,10 @@
-use std::io::{BufRead, IsTerminal};
+use std::io::{BufRead, IsTerminal, Write};
 
 use anyhow::Context;
 use chrono::Utc;
 use clap::Subcommand;
 
+use super::output::Output;
 use crate::{
     accounts::{NewUser, UserStore},
     config::Settings,
@@ -63,18 +64,25 @@ pub async fn department(settings: Settings, command: DepartmentCommand) -> anyho
         } => {
             let new = NewDepartment::parse(&name, parent.as_deref(), &aliases, &emails)?;
             let created = departments.add(new, Utc::now()).await?;
-            println!("部署を登録しました: {} (id {})", created.name, created.id);
+            let mut out = Output::new();
+            out.line(format_args!(
+                "部署を登録しました: {} (id {})",
+                created.name, created.id
+            ));
+            out.finish()?;
         }
         DepartmentCommand::List => {
+            let mut out = Output::new();
             for d in departments.list().await? {
-                println!(
+                out.line(format_args!(
                     "{}\t{}\t別名: {}\t宛先: {}",
                     d.id,
                     d.name,
                     d.aliases.join(", "),
                     d.emails.join(", ")
-                );
+                ));
             }
+            out.finish()?;
         }
     }
     Ok(())
@@ -104,10 +112,14 @@ pub async fn user(settings: Settings, command: UserCommand) -> anyhow::Result<()
                 password: read_password()?,
             };
             let id = users.create(new, Utc::now()).await?;
-            println!("ユーザーを登録しました: {login} (id {id})");
+            let mut out = Output::new();
+            out.line(format_args!("ユーザーを登録しました: {login} (id {id})"));
+            out.finish()?;
         }
         UserCommand::Token { login } => {
-            println!("{}", users.issue_api_token(&login, Utc::now()).await?);
+            let mut out = Output::new();
+            out.line(users.issue_api_token(&login, Utc::now()).await?);
+            out.finish()?;
         }
     }
     Ok(())
@@ -116,7 +128,8 @@ pub async fn user(settings: Settings, command: UserCommand) -> anyhow::Result<()
 fn read_password() -> anyhow::Result<Password> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
-        eprint!("パスワード / password: ");
+        // A prompt without a newline; a closed terminal leaves no one to prompt.
+        let _ = write!(std::io::stderr(), "パスワード / password: ");
     }
     let mut line = String::new();
     stdin

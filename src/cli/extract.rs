@@ -3,6 +3,7 @@ use std::{path::Path, process::ExitCode};
 
 use serde_json::Value;
 
+use super::output::{Output, complain};
 use crate::{
     domain::{DueKind, Label, Lang, TaskKind, labels::due_text},
     minutes::{self, Directory},
@@ -15,33 +16,43 @@ pub fn extract(file: &Path, json: bool) -> ExitCode {
     let bytes = match std::fs::read(file) {
         Ok(bytes) => bytes,
         Err(error) => {
-            eprintln!("shukudai: cannot read {}: {error}", file.display());
+            complain(format_args!(
+                "shukudai: cannot read {}: {error}",
+                file.display()
+            ));
             return ExitCode::from(UNREADABLE);
         }
     };
     let analysis = match minutes::analyse(&bytes, &Directory::default()) {
         Ok(analysis) => analysis,
         Err(error) => {
-            eprintln!("shukudai: {}: {error}", file.display());
+            complain(format_args!("shukudai: {}: {error}", file.display()));
             return ExitCode::from(UNREADABLE);
         }
     };
     let value = match serde_json::to_value(&analysis) {
         Ok(value) => value,
         Err(error) => {
-            eprintln!(
+            complain(format_args!(
                 "shukudai: {}: cannot serialise the result: {error}",
                 file.display()
-            );
+            ));
             return ExitCode::FAILURE;
         }
     };
+    let mut out = Output::new();
     if json {
-        println!("{value:#}");
+        out.line(format_args!("{value:#}"));
     } else {
-        print!("{}", render_for_people(&value));
+        out.text(render_for_people(&value));
     }
-    ExitCode::SUCCESS
+    match out.finish() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            complain(format_args!("shukudai: cannot write the result: {error}"));
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// A Japanese summary for a person reading a terminal.

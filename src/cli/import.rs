@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::output::Output;
 use crate::{
     clock::Moment,
     config::Settings,
@@ -27,6 +28,7 @@ pub async fn import(settings: Settings, files: Vec<PathBuf>) -> anyhow::Result<(
         ProgressBar::hidden()
     };
     let mut failed = 0usize;
+    let mut out = Output::new();
     for file in &files {
         bar.set_message(file.display().to_string());
         let line = match std::fs::read(file) {
@@ -63,11 +65,12 @@ pub async fn import(settings: Settings, files: Vec<PathBuf>) -> anyhow::Result<(
         };
         bar.println(&line);
         if bar.is_hidden() {
-            println!("{line}");
+            out.line(&line);
         }
         bar.inc(1);
     }
     bar.finish_and_clear();
+    out.finish()?;
     if failed > 0 {
         anyhow::bail!("{failed} of {} files could not be imported", files.len());
     }

@@ -2,6 +2,7 @@
 mod accounts;
 mod extract;
 mod import;
+mod output;
 mod remind;
 mod serve;
 
@@ -63,6 +64,10 @@ enum ServiceCommand {
     #[command(subcommand)]
     User(accounts::UserCommand),
     /// Plan the reminders due now (or --at) and queue and send them; --dry-run prints them.
+    ///
+    /// Exit status: 0 when every mail due was sent; 3 when this run left mails to
+    /// retry or failed (the outbox page lists them); 1 when the run itself failed;
+    /// 2 for a bad configuration.
     Remind(remind::RemindArgs),
 }
 
@@ -77,7 +82,7 @@ pub fn run() -> ExitCode {
     let settings = match Settings::load(&cli.config_dir) {
         Ok(settings) => settings,
         Err(error) => {
-            eprintln!("shukudai: {error}");
+            output::complain(format_args!("shukudai: {error}"));
             return ExitCode::from(2);
         }
     };
@@ -85,27 +90,29 @@ pub fn run() -> ExitCode {
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("shukudai: cannot start the async runtime: {error}");
+            output::complain(format_args!(
+                "shukudai: cannot start the async runtime: {error}"
+            ));
             return ExitCode::FAILURE;
         }
     };
     let result = runtime.block_on(async move {
+        let done = |()| ExitCode::SUCCESS;
         match command {
-            ServiceCommand::Serve => serve::serve(settings).await,
-            ServiceCommand::Migrate => serve::migrate(settings).await,
-            ServiceCommand::Import { files } => import::import(settings, files).await,
-            ServiceCommand::Department(command) => accounts::department(settings, command).await,
-            ServiceCommand::User(command) => accounts::user(settings, command).await,
+            ServiceCommand::Serve => serve::serve(settings).await.map(done),
+            ServiceCommand::Migrate => serve::migrate(settings).await.map(done),
+            ServiceCommand::Import { files } => import::import(settings, files).await.map(done),
+            ServiceCommand::Department(command) => {
+                accounts::department(settings, command).await.map(done)
+            }
+            ServiceCommand::User(command) => accounts::user(settings, command).await.map(done),
             ServiceCommand::Remind(args) => remind::remind(settings, args).await,
         }
     });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("shukudai: {error:#}");
-            ExitCode::FAILURE
-        }
-    }
+    result.unwrap_or_else(|error| {
+        output::complain(format_args!("shukudai: {error:#}"));
+        ExitCode::FAILURE
+    })
 }
 
 fn init_tracing(format: LogFormat) {

@@ -1,8 +1,11 @@
 //! `shukudai remind [--dry-run] [--at RFC3339]`: plan the reminders due at an
 //! instant and (unless dry) queue and send them now.
+use std::process::ExitCode;
+
 use chrono::{DateTime, Utc};
 use clap::Args;
 
+use super::output::{Output, complain};
 use crate::{
     config::Settings,
     db, mail,
@@ -25,45 +28,63 @@ fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|e| format!("an RFC 3339 instant such as 2026-11-23T09:00:00+09:00: {e}"))
 }
 
-fn print_mail(mail: &PlannedMail) {
-    println!(
+/// Exit status when this run left mails undelivered (to retry or failed), so
+/// that cron and systemd notice; 1 stays "the run itself failed".
+pub const MAILS_UNDELIVERED: u8 = 3;
+
+fn print_mail(out: &mut Output, mail: &PlannedMail) {
+    out.line(format_args!(
         "{}\t{}\t{} items\t{}\t{}",
         mail.dedupe_key,
         mail.kind.as_str(),
         mail.items,
         mail.recipients.join(","),
         mail.subject
-    );
+    ));
 }
 
-pub async fn remind(settings: Settings, args: RemindArgs) -> anyhow::Result<()> {
+pub async fn remind(settings: Settings, args: RemindArgs) -> anyhow::Result<ExitCode> {
     let now = args.at.unwrap_or_else(Utc::now);
     let db = db::connect_and_migrate(&settings.database).await?;
+    let mut out = Output::new();
     if args.dry_run {
         let report = reminders::plan_all(&db, &settings, now, Mode::DryRun).await?;
-        println!(
+        out.line(format_args!(
             "# {} mail(s) would be queued at {}",
             report.queued.len(),
             now.to_rfc3339()
-        );
+        ));
         for mail in &report.queued {
-            print_mail(mail);
+            print_mail(&mut out, mail);
         }
         for name in &report.skipped_no_recipients {
-            println!("# {name}: no recipients, no mail");
+            out.line(format_args!("# {name}: no recipients, no mail"));
         }
-        return Ok(());
+        out.finish()?;
+        return Ok(ExitCode::SUCCESS);
     }
     let mailer = mail::from_settings(&settings.mail)?;
     let report = reminders::plan_all(&db, &settings, now, Mode::Queue).await?;
-    println!("# queued {} mail(s)", report.queued.len());
+    out.line(format_args!("# queued {} mail(s)", report.queued.len()));
     for mail in &report.queued {
-        print_mail(mail);
+        print_mail(&mut out, mail);
     }
     let sent = reminders::send_due(&db, mailer.as_ref(), &settings, now).await?;
-    println!(
+    out.line(format_args!(
         "# sent {}, to retry {}, failed {}",
         sent.sent, sent.retried, sent.failed
-    );
-    Ok(())
+    ));
+    let undelivered = sent.retried + sent.failed > 0;
+    if undelivered {
+        complain(format_args!(
+            "shukudai: {} mail(s) left to retry and {} failed (see the outbox page)",
+            sent.retried, sent.failed
+        ));
+    }
+    out.finish()?;
+    Ok(if undelivered {
+        ExitCode::from(MAILS_UNDELIVERED)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
+use super::output::Output;
 use crate::{
     accounts::UserStore,
     app::{AppState, Application, shutdown_signal},
@@ -12,7 +13,9 @@ use crate::{
 
 pub async fn migrate(settings: Settings) -> anyhow::Result<()> {
     db::connect_and_migrate(&settings.database).await?;
-    println!("データベースは最新です / the database is up to date");
+    let mut out = Output::new();
+    out.line("データベースは最新です / the database is up to date");
+    out.finish()?;
     Ok(())
 }
 

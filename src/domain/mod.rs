@@ -6,6 +6,7 @@ mod input;
 pub mod labels;
 mod names;
 mod principal;
+pub mod sizes;
 mod states;
 
 pub use dates::{Calendar, DateStyle};

@@ -1,13 +1,16 @@
 //! The HTTP layer's one error type, answered as `application/problem+json` (RFC 9457).
 use axum::{
     Json,
-    extract::rejection::{JsonRejection, QueryRejection},
+    extract::{
+        FromRequest, Request,
+        rejection::{JsonRejection, QueryRejection},
+    },
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use serde::Serialize;
+use serde::{Serialize, de::DeserializeOwned};
 
-use crate::problem;
+use crate::{problem, state::AppState};
 
 pub use crate::problem::{FieldError, Problem};
 
@@ -32,7 +35,11 @@ pub enum ApiError {
     PreconditionFailed { current: serde_json::Value },
     #[error("an If-Match header with the resource's ETag is required")]
     PreconditionRequired,
-    #[error("the upload is larger than {0} bytes")]
+    /// A body over `server.max_upload_bytes`, which it names.
+    #[error(
+        "the request body is larger than the limit of {0} bytes ({size}, server.max_upload_bytes)",
+        size = crate::domain::sizes::size_text(*.0)
+    )]
     PayloadTooLarge(usize),
     #[error("the service is unavailable")]
     Unavailable,
@@ -51,6 +58,20 @@ impl ApiError {
 
     pub fn not_found(what: impl Into<String>) -> Self {
         Self::NotFound(what.into())
+    }
+
+    /// 413 for a body over the configured upload limit.
+    pub fn too_large(state: &AppState) -> Self {
+        Self::PayloadTooLarge(state.settings.server.max_upload_bytes)
+    }
+
+    /// 413 naming the limit when a body outgrew it, else 400 with axum's reason.
+    pub fn unreadable_body(state: &AppState, status: StatusCode, reason: String) -> Self {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            Self::too_large(state)
+        } else {
+            Self::BadRequest(reason)
+        }
     }
 
     pub fn field(field: &str, message: impl ToString) -> Self {
@@ -113,9 +134,6 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::MissingJsonContentType(_) => {
                 Self::BadRequest("expected a JSON body with Content-Type: application/json".into())
             }
-            JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Self::BadRequest(e.body_text())
-            }
             other => Self::BadRequest(other.body_text()),
         }
     }
@@ -127,10 +145,26 @@ impl From<QueryRejection> for ApiError {
     }
 }
 
-/// `axum::Json` whose rejections are problem documents.
-#[derive(Debug, Clone, Copy, Default, axum::extract::FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// `axum::Json` whose rejections are problem documents; a body over the upload
+/// limit is 413 naming it.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(JsonRejection::BytesRejection(e))
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+            {
+                Err(ApiError::too_large(state))
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+}
 
 impl<T: Serialize> IntoResponse for ApiJson<T> {
     fn into_response(self) -> Response {

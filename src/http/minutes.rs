@@ -52,23 +52,23 @@ async fn read_upload(request: Request, state: &AppState) -> Result<(String, Byte
     if !is_multipart {
         let bytes = Bytes::from_request(request, state)
             .await
-            .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+            .map_err(|e| ApiError::unreadable_body(state, e.status(), e.body_text()))?;
         return Ok(("upload.txt".to_owned(), bytes));
     }
     let mut multipart = Multipart::from_request(request, state)
         .await
-        .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+        .map_err(|e| ApiError::unreadable_body(state, e.status(), e.body_text()))?;
     while let Some(field) = multipart
         .next_field()
         .await
-        .map_err(|e| ApiError::BadRequest(e.body_text()))?
+        .map_err(|e| ApiError::unreadable_body(state, e.status(), e.body_text()))?
     {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("upload.txt").to_owned();
             let bytes = field
                 .bytes()
                 .await
-                .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+                .map_err(|e| ApiError::unreadable_body(state, e.status(), e.body_text()))?;
             return Ok((name, bytes));
         }
     }
@@ -79,10 +79,13 @@ async fn read_upload(request: Request, state: &AppState) -> Result<(String, Byte
 }
 
 /// Imports a minutes file: 201 with the new meeting and its drafts, 200 when the
-/// same file was imported before, 422 when it cannot be read as minutes.
+/// same file was imported before, 413 when the body is over
+/// `server.max_upload_bytes`, 422 when it cannot be read as minutes.
 #[utoipa::path(post, path = "/api/v1/minutes", tag = "minutes",
     request_body(content = String, description = "multipart/form-data with a `file` field, or the text itself", content_type = "text/plain"),
     responses((status = 201, body = ImportedMinutes), (status = 200, body = ImportedMinutes),
+        (status = 413, description = "the body is larger than `server.max_upload_bytes`, which the detail names",
+            body = super::error::Problem, content_type = "application/problem+json"),
         (status = 422, body = super::error::Problem)))]
 pub(super) async fn upload(
     State(state): State<AppState>,

@@ -4,13 +4,12 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
 use crate::{
     clock::Moment,
     domain::{DueKind, TaskStatus},
-    entities::task_note,
     meetings::{self, MeetingView},
     tasks::{self, Actor, TaskError, TaskFilter, rules::Deadline},
 };
@@ -59,19 +58,12 @@ pub async fn follow_up<C: ConnectionTrait>(
         .filter(|t| matches!(t.status, TaskStatus::Open | TaskStatus::Done))
         .collect();
     let ids: Vec<i32> = listed.iter().map(|t| t.id).collect();
-    // Newest first, so the first note seen per task is its latest.
-    let notes = task_note::Entity::find()
-        .filter(task_note::Column::TaskId.is_in(ids))
-        .order_by_desc(task_note::Column::CreatedAt)
-        .order_by_desc(task_note::Column::Id)
-        .all(conn)
-        .await?;
+    let mut notes = tasks::latest_notes(conn, &ids).await?;
     let mut groups: BTreeMap<Option<String>, Vec<ReportItem>> = BTreeMap::new();
     for task in listed {
         let latest_note = notes
-            .iter()
-            .find(|n| n.task_id == task.id)
-            .map(|n| n.body.clone())
+            .remove(&task.id)
+            .map(|n| n.body)
             .or_else(|| task.completion_note.clone());
         groups
             .entry(task.owner.clone())

@@ -5,9 +5,11 @@
 mod dashboard;
 mod follow_up;
 mod meeting_list;
+mod task_sheet;
 
 pub use dashboard::{
     DashboardItem, DepartmentFigures, DepartmentItems, Overview, department_items, overview,
 };
 pub use follow_up::{FollowUpReport, ReportGroup, ReportItem, follow_up};
 pub use meeting_list::{MeetingRow, meeting_list};
+pub use task_sheet::{SheetRow, task_sheet};

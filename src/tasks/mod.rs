@@ -36,7 +36,7 @@ pub use lifecycle::{
 };
 pub use merge::merge;
 pub use query::{TaskFilter, TaskQuery, events, get, list, list_all};
-pub use view::{EventView, EvidenceView, NoteView, TaskPage, TaskView};
+pub use view::{EventView, EvidenceView, NoteView, TaskPage, TaskView, latest_notes};
 
 /// Who does something: recorded in the audit trail and checked by [`Permission`].
 #[derive(Debug, Clone)]

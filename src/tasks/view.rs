@@ -185,6 +185,29 @@ pub async fn views<C: ConnectionTrait>(
         .collect())
 }
 
+/// The newest progress note of each of `task_ids` that has one (a later
+/// `created_at` wins; the higher id breaks a tie). Queried in chunks so a long list
+/// stays within the backends' bound-parameter limits.
+pub async fn latest_notes<C: ConnectionTrait>(
+    conn: &C,
+    task_ids: &[i32],
+) -> Result<HashMap<i32, task_note::Model>, DbErr> {
+    const CHUNK: usize = 1_000;
+    let mut latest = HashMap::new();
+    for ids in task_ids.chunks(CHUNK) {
+        let notes = task_note::Entity::find()
+            .filter(task_note::Column::TaskId.is_in(ids.iter().copied()))
+            .order_by_desc(task_note::Column::CreatedAt)
+            .order_by_desc(task_note::Column::Id)
+            .all(conn)
+            .await?;
+        for note in notes {
+            latest.entry(note.task_id).or_insert(note);
+        }
+    }
+    Ok(latest)
+}
+
 /// One task's view, with its progress notes.
 pub async fn detail<C: ConnectionTrait>(
     conn: &C,

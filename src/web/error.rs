@@ -5,6 +5,7 @@ use axum::{
 use minijinja::context;
 
 use super::templates;
+use crate::state::AppState;
 
 /// What a page answers when it cannot show what was asked: a redirect to the login
 /// page, or an error page that says what went wrong (never a panic, never a cause).
@@ -18,6 +19,12 @@ pub enum PageError {
     NotFound,
     #[error("{0}")]
     BadRequest(String),
+    /// A body over `server.max_upload_bytes`, which it names.
+    #[error(
+        "送信された内容が大きすぎます。一度に送れるのは {size} までです / the upload is larger than the limit of {size}",
+        size = crate::domain::sizes::size_text(*.0)
+    )]
+    PayloadTooLarge(usize),
     /// A form the service refused: invalid fields, a wrong status.
     #[error("{0}")]
     Unprocessable(String),
@@ -45,6 +52,15 @@ impl PageError {
 
     pub fn internal(error: impl Into<anyhow::Error>) -> Self {
         Self::Internal(error.into())
+    }
+
+    /// 413 naming the limit when a form's body outgrew it, else 400 with axum's reason.
+    pub fn unreadable_body(state: &AppState, status: StatusCode, reason: String) -> Self {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            Self::PayloadTooLarge(state.settings.server.max_upload_bytes)
+        } else {
+            Self::BadRequest(reason)
+        }
     }
 }
 
@@ -107,6 +123,7 @@ impl IntoResponse for PageError {
             Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Stale => StatusCode::CONFLICT,
             Self::Internal(cause) => {

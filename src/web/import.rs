@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::{PageError, session::SecretariatPage, templates};
 use crate::{
+    domain::sizes::size_text,
     import::{ImportOutcome, Importer},
     state::AppState,
     tasks::Actor,
@@ -30,29 +31,40 @@ struct ImportResult {
 }
 
 fn render(
+    state: &AppState,
     page: &super::session::Page,
     results: &[ImportResult],
 ) -> Result<Html<String>, PageError> {
+    let max_bytes = state.settings.server.max_upload_bytes;
     templates::render(
         "import.html",
-        page.context("nav.import", context! { results => results }),
+        page.context(
+            "nav.import",
+            context! { results => results, max_bytes => max_bytes, max_size => size_text(max_bytes) },
+        ),
     )
     .map(Html)
     .map_err(PageError::internal)
 }
 
-async fn form(SecretariatPage(page): SecretariatPage) -> Result<Html<String>, PageError> {
-    render(&page, &[])
+async fn form(
+    State(state): State<AppState>,
+    SecretariatPage(page): SecretariatPage,
+) -> Result<Html<String>, PageError> {
+    render(&state, &page, &[])
 }
 
 /// The form's fields, read whole before anything is imported so the CSRF token is
 /// checked first.
 async fn read_fields(
+    state: &AppState,
     mut multipart: Multipart,
 ) -> Result<(String, Vec<(String, Bytes)>), PageError> {
     let mut csrf = String::new();
     let mut files = Vec::new();
-    let bad = |e: axum::extract::multipart::MultipartError| PageError::BadRequest(e.body_text());
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        PageError::unreadable_body(state, e.status(), e.body_text())
+    };
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         match field.name() {
             Some("csrf") => csrf = field.text().await.map_err(bad)?,
@@ -80,7 +92,7 @@ async fn upload(
     SecretariatPage(page): SecretariatPage,
     multipart: Multipart,
 ) -> Result<Html<String>, PageError> {
-    let (csrf, files) = read_fields(multipart).await?;
+    let (csrf, files) = read_fields(&state, multipart).await?;
     if csrf.is_empty() || csrf != page.csrf() {
         return Err(PageError::Csrf);
     }
@@ -130,5 +142,5 @@ async fn upload(
         };
         results.push(result);
     }
-    render(&page, &results)
+    render(&state, &page, &results)
 }

@@ -44,6 +44,7 @@ fn safe_next(next: Option<&str>) -> String {
 }
 
 fn render_login(
+    state: &AppState,
     jar: CookieJar,
     next: &str,
     failed: bool,
@@ -59,16 +60,18 @@ fn render_login(
     let cookie = Cookie::build((LOGIN_CSRF_COOKIE, token))
         .http_only(true)
         .same_site(SameSite::Strict)
+        .secure(state.settings.server.secure_cookies)
         .path("/login")
         .build();
     Ok((jar.add(cookie), Html(html)))
 }
 
 async fn login_form(
+    State(state): State<AppState>,
     jar: CookieJar,
     Query(query): Query<NextQuery>,
 ) -> Result<impl IntoResponse, PageError> {
-    render_login(jar, &safe_next(query.next.as_deref()), false)
+    render_login(&state, jar, &safe_next(query.next.as_deref()), false)
 }
 
 #[derive(Debug, Deserialize)]
@@ -92,7 +95,7 @@ async fn login(
     }
     let next = safe_next(form.next.as_deref());
     let Some(signed_in) = session::sign_in(&state, &form.login, &form.password).await? else {
-        let (jar, html) = render_login(jar, &next, true)?;
+        let (jar, html) = render_login(&state, jar, &next, true)?;
         return Ok((axum::http::StatusCode::UNAUTHORIZED, jar, html).into_response());
     };
     let jar = jar

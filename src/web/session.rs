@@ -176,7 +176,9 @@ where
         let request = Request::from_parts(parts, body);
         let axum::Form(form) = axum::Form::<WithCsrf<T>>::from_request(request, state)
             .await
-            .map_err(|rejection| PageError::BadRequest(rejection.body_text()))?;
+            .map_err(|rejection| {
+                PageError::unreadable_body(state, rejection.status(), rejection.body_text())
+            })?;
         if form.csrf.is_empty() || form.csrf != guard.as_page().csrf() {
             return Err(PageError::Csrf);
         }

@@ -2,7 +2,10 @@
 mod helpers;
 
 mod accounts;
+mod browser_policy;
+mod cli_output;
 mod crash;
+mod exports;
 mod fuzz_json;
 mod health;
 mod import;
@@ -17,4 +20,6 @@ mod roles;
 mod smtp_sink;
 mod startup;
 mod tasks;
+mod uploads;
 mod web;
+mod xlsx;

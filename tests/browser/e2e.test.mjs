@@ -91,6 +91,19 @@ after(async () => {
   server?.kill("SIGTERM");
 });
 
+// What the Content-Security-Policy refused, page by page: the pages must need
+// nothing it forbids (inline scripts, handlers or styles, other origins).
+const refusals = [];
+function watchPolicy(page) {
+  page.on("console", (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) {
+      refusals.push(`${page.url()}: ${message.text()}`);
+    }
+  });
+  page.on("pageerror", (error) => refusals.push(`${page.url()}: ${error.message}`));
+  return page;
+}
+
 async function logIn(page, login, password) {
   await page.goto(`${base}/login`);
   await page.getByLabel("ログインID").fill(login);
@@ -101,12 +114,25 @@ async function logIn(page, login, password) {
 
 test("import, review, confirm, complete, report", async () => {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: "ja-JP" });
-  const secretariat = await context.newPage();
+  const secretariat = watchPolicy(await context.newPage());
   await logIn(secretariat, "jimu", "jimu-password");
   assert.match(await secretariat.locator("header .user").innerText(), /事務局 太郎/);
 
-  // Import the sample minutes through the form.
+  // A file over the upload limit is refused before it is sent, the form intact.
   await secretariat.goto(`${base}/import`);
+  await secretariat.locator("#text").fill("貼り付けた本文");
+  const limit = Number(await secretariat.locator("form[data-max-bytes]").getAttribute("data-max-bytes"));
+  await secretariat.setInputFiles("#files", {
+    name: "huge.txt", mimeType: "text/plain", buffer: Buffer.alloc(limit + 1, 0x61),
+  });
+  await secretariat.getByRole("button", { name: "取り込む" }).click();
+  await secretariat.locator("[data-upload-error]").waitFor({ state: "visible" });
+  assert.match(await secretariat.locator("[data-upload-error]").innerText(), /上限を超えています/);
+  assert.equal(secretariat.url(), `${base}/import`);
+  assert.equal(await secretariat.locator("#text").inputValue(), "貼り付けた本文");
+
+  // Import the sample minutes through the form.
+  await secretariat.locator("#text").fill("");
   await secretariat.setInputFiles("#files", minutes);
   await secretariat.getByRole("button", { name: "取り込む" }).click();
   await secretariat.getByRole("link", { name: "確認する" }).click();
@@ -137,7 +163,7 @@ test("import, review, confirm, complete, report", async () => {
 
   // The department sees its item and marks it done.
   const departmentContext = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "ja-JP" });
-  const department = await departmentContext.newPage();
+  const department = watchPolicy(await departmentContext.newPage());
   await logIn(department, "kumin", "kumin-password");
   assert.equal(await department.locator('a[href="/import"]').count(), 0, "no import link for a department");
   await department.getByRole("link", { name: firstSummary }).click();
@@ -154,6 +180,18 @@ test("import, review, confirm, complete, report", async () => {
   assert.match(await row.innerText(), /報告しました/);
   await secretariat.emulateMedia({ media: "print" });
   await secretariat.screenshot({ path: path.join(shots, "report.png"), fullPage: true });
+
+  // Swagger UI runs under the same policy, from vendored files.
+  await secretariat.emulateMedia({ media: "screen" });
+  await secretariat.goto(`${base}/api/docs/`);
+  await secretariat.locator(".opblock").first().waitFor();
+
+  // An error page's "Back" goes back without an inline script.
+  await secretariat.goto(`${base}/tasks/999999`);
+  await secretariat.getByRole("link", { name: "戻る / Back" }).click();
+  await secretariat.waitForURL(`${base}/api/docs/`);
+
+  assert.deepEqual(refusals, [], "the Content-Security-Policy refused nothing");
   await context.close();
   await departmentContext.close();
 });
