@@ -20,6 +20,8 @@ pub struct Model {
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     pub lease_until: Option<DateTimeUtc>,
+    /// The process holding the lease (`reminders::lease::LeaseHolder`), where known.
+    pub lease_owner: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub last_error: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]

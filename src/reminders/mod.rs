@@ -5,6 +5,7 @@
 //! Sending: a leasing [`sender`] with backoff, driven by the [`scheduler`]. And
 //! the signed one-click "done" links carried in the mails.
 pub mod kinds;
+pub mod lease;
 pub mod links;
 pub mod one_click;
 pub mod outbox;

@@ -12,7 +12,7 @@ use sea_orm::{
     sea_query::{Expr, LockBehavior, LockType},
 };
 
-use super::planned::PlannedMail;
+use super::{lease::LeaseHolder, planned::PlannedMail};
 use crate::{
     config::Settings,
     db::is_postgres,
@@ -22,7 +22,8 @@ use crate::{
 };
 
 /// How long a claimed row is reserved for its sender; after that it is claimable
-/// again (the sender died between claim and mark).
+/// again (the sender died between claim and mark). A sender on the same machine
+/// does not wait that long: see [`release_orphans`].
 pub const LEASE: Duration = Duration::minutes(5);
 /// Delay before attempt `attempts + 1`: 1 min, 2, 4, … capped at 6 h.
 pub fn backoff(attempts: i32) -> Duration {
@@ -120,7 +121,7 @@ fn claimable(now: DateTime<Utc>) -> Condition {
 }
 
 /// Claims up to `limit` due rows in one transaction: sets them `sending` with a
-/// lease and counts the attempt. PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED`, so
+/// lease held by this process and counts the attempt. PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED`, so
 /// concurrent senders take disjoint rows. SQLite has a single writer: the
 /// conditional UPDATE runs on the snapshot the SELECT read (a concurrent writer
 /// makes the transaction fail instead of double-claiming).
@@ -130,6 +131,7 @@ pub async fn claim(
     limit: u64,
 ) -> Result<Vec<outbox::Model>, DbErr> {
     let lease_until = now + LEASE;
+    let lease_owner = LeaseHolder::current().map(LeaseHolder::to_column);
     let txn = db.begin().await?;
     let mut select = outbox::Entity::find()
         .filter(claimable(now))
@@ -147,6 +149,7 @@ pub async fn claim(
     let result = outbox::Entity::update_many()
         .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Sending))
         .col_expr(outbox::Column::LeaseUntil, Expr::value(lease_until))
+        .col_expr(outbox::Column::LeaseOwner, Expr::value(lease_owner.clone()))
         .col_expr(
             outbox::Column::Attempts,
             Expr::col(outbox::Column::Attempts).add(1),
@@ -166,10 +169,63 @@ pub async fn claim(
         .map(|mut row| {
             row.status = OutboxStatus::Sending;
             row.lease_until = Some(lease_until);
+            row.lease_owner.clone_from(&lease_owner);
             row.attempts += 1;
             row
         })
         .collect())
+}
+
+/// Puts back in the queue, at once, the rows left `sending` by a process of this
+/// machine that has ended (killed mid-send): their lease would hold them for
+/// minutes. Rows of live senders, and of senders elsewhere, keep their lease.
+/// The attempt they were claimed for stays counted; their Message-ID is kept, so
+/// a mail that was on the wire when its sender died goes out again under the
+/// same ID. Returns how many rows were released.
+pub async fn release_orphans(db: &DatabaseConnection) -> Result<u64, DbErr> {
+    if LeaseHolder::current().is_none() {
+        return Ok(0);
+    }
+    let holders: Vec<Option<String>> = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::LeaseOwner)
+        .distinct()
+        .filter(outbox::Column::Status.eq(OutboxStatus::Sending))
+        .filter(outbox::Column::LeaseOwner.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    let gone: Vec<String> = holders
+        .into_iter()
+        .flatten()
+        .filter(|holder| LeaseHolder::from_column(holder).is_some_and(|h| h.is_gone()))
+        .collect();
+    if gone.is_empty() {
+        return Ok(0);
+    }
+    let released = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Pending))
+        .col_expr(
+            outbox::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            outbox::Column::LeaseOwner,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(outbox::Column::Status.eq(OutboxStatus::Sending))
+        .filter(outbox::Column::LeaseOwner.is_in(gone.clone()))
+        .exec(db)
+        .await?
+        .rows_affected;
+    if released > 0 {
+        tracing::warn!(
+            released,
+            holders = ?gone,
+            "released outbox rows left sending by a sender that has ended"
+        );
+    }
+    Ok(released)
 }
 
 /// The addresses a row is for (stored as a JSON array of strings).

@@ -4,6 +4,7 @@ mod helpers;
 mod accounts;
 mod browser_policy;
 mod cli_output;
+mod crash;
 mod documents;
 mod exports;
 mod fuzz_json;

@@ -2,16 +2,21 @@
 //! MAIL, RCPT, DATA, RSET, NOOP and QUIT, and keeps every accepted message raw.
 //! It can answer 4xx to every transaction ("SMTP down"), answer a chosen reply
 //! (e.g. `550 5.1.1 no such user`) to RCPT TO for a chosen address, and be
-//! stopped and started again on the same port.
+//! stopped and started again on the same port. For crash tests it can hold each
+//! message's `250` for a while (so that a client killed meanwhile has mails on
+//! the wire), be awaited until it has a number of messages, and until every
+//! client connection has ended.
 use std::{
     collections::HashMap,
     net::SocketAddr,
     sync::{Arc, Mutex},
+    time::Duration,
 };
 
 use tokio::{
     io::{AsyncBufReadExt, AsyncRead, AsyncWriteExt, BufReader, ReadBuf},
     net::{TcpListener, TcpStream, tcp::OwnedReadHalf},
+    sync::watch,
     task::JoinHandle,
 };
 
@@ -29,6 +34,12 @@ struct Shared {
     down: Mutex<bool>,
     /// Address → the reply its RCPT TO gets instead of `250`.
     rejections: Mutex<HashMap<String, String>>,
+    /// How long a message's `250` waits after the message is kept.
+    answer_delay: Mutex<Duration>,
+    /// How many messages are kept, for waiting on.
+    count: watch::Sender<usize>,
+    /// How many client connections are open.
+    sessions: watch::Sender<usize>,
 }
 
 pub struct SmtpSink {
@@ -61,6 +72,7 @@ impl SmtpSink {
     #[allow(dead_code)]
     pub fn clear(&self) {
         self.shared.received.lock().expect("lock").clear();
+        self.shared.count.send_replace(0);
     }
 
     /// While down, every MAIL FROM is answered `451` (and new connections `421`).
@@ -77,6 +89,35 @@ impl SmtpSink {
             .lock()
             .expect("lock")
             .insert(address.to_owned(), reply.to_owned());
+    }
+
+    /// From now on, each message's `250` is sent `delay` after the message is
+    /// kept: a client that dies meanwhile has delivered it without knowing.
+    #[allow(dead_code)]
+    pub fn set_answer_delay(&self, delay: Duration) {
+        *self.shared.answer_delay.lock().expect("lock") = delay;
+    }
+
+    /// How many messages have been kept.
+    #[allow(dead_code)]
+    pub fn received_count(&self) -> usize {
+        *self.shared.count.borrow()
+    }
+
+    /// Waits until at least `count` messages have been kept.
+    #[allow(dead_code)]
+    pub async fn wait_for_count(&self, count: usize) {
+        let mut counts = self.shared.count.subscribe();
+        let _ = counts.wait_for(|kept| *kept >= count).await;
+    }
+
+    /// Waits until no client connection is open (e.g. a killed client's
+    /// connections have been read to their end), so nothing more can arrive
+    /// from it.
+    #[allow(dead_code)]
+    pub async fn wait_idle(&self) {
+        let mut sessions = self.shared.sessions.subscribe();
+        let _ = sessions.wait_for(|open| *open == 0).await;
     }
 
     /// Accepts every recipient again.
@@ -131,7 +172,24 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>) {
 }
 
 async fn session(stream: TcpStream, shared: Arc<Shared>) {
+    let _open = OpenSession::new(shared.clone());
     let _ = session_inner(stream, shared).await;
+}
+
+/// Counts a connection as open while it lives, also when its task is aborted.
+struct OpenSession(Arc<Shared>);
+
+impl OpenSession {
+    fn new(shared: Arc<Shared>) -> Self {
+        shared.sessions.send_modify(|open| *open += 1);
+        Self(shared)
+    }
+}
+
+impl Drop for OpenSession {
+    fn drop(&mut self) {
+        self.0.sessions.send_modify(|open| *open -= 1);
+    }
 }
 
 /// The read half, acknowledging every read at once. Otherwise the kernel delays
@@ -242,6 +300,11 @@ async fn session_inner(stream: TcpStream, shared: Arc<Shared>) -> std::io::Resul
                 });
                 received.len()
             };
+            shared.count.send_replace(id);
+            let delay = *shared.answer_delay.lock().expect("lock");
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
             write
                 .write_all(format!("250 2.0.0 OK queued as sink-{id}\r\n").as_bytes())
                 .await?;
