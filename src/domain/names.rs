@@ -12,6 +12,8 @@ pub enum NameError {
     InvalidLogin,
     #[error("must be at least {0} characters")]
     TooShort(usize),
+    #[error("must not contain control characters")]
+    ControlCharacter,
 }
 
 /// A department's name (区民部, 政策経営部情報管理課): NFKC-normalised and trimmed,
@@ -29,6 +31,10 @@ impl DepartmentName {
         }
         if normalised.chars().count() > Self::MAX_CHARS {
             return Err(NameError::TooLong(Self::MAX_CHARS));
+        }
+        // PostgreSQL refuses NUL in text, and no name has a tab or line break.
+        if normalised.chars().any(char::is_control) {
+            return Err(NameError::ControlCharacter);
         }
         Ok(Self(normalised))
     }
@@ -118,6 +124,12 @@ mod tests {
         let full = DepartmentName::parse("　区民部 ").expect("valid");
         assert_eq!(full.as_str(), "区民部");
         assert_eq!(DepartmentName::parse("  "), Err(NameError::Empty));
+        for control in ["区民\0部", "区民\t部", "区民\n部"] {
+            assert_eq!(
+                DepartmentName::parse(control),
+                Err(NameError::ControlCharacter)
+            );
+        }
     }
 
     #[test]

@@ -118,6 +118,14 @@ async fn malformed_json_is_a_problem_not_a_crash(app: TestApp) {
             .unwrap_or_default()
             .contains("colour")
     );
+    // PostgreSQL cannot store NUL: refused as input on both backends, never a 500.
+    for body in [
+        json!({"name": "区民\0部"}),
+        json!({"name": "区民部", "aliases": ["区民\0"]}),
+    ] {
+        let refused = app.post_json("/api/v1/departments", &admin, &body).await;
+        expect_problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
 }
 
 async fn cookie_changes_need_the_csrf_token(app: TestApp) {
