@@ -10,19 +10,27 @@ use crate::{
 
 use super::cell::neutralise;
 
-/// The columns, with their widths in Excel's character units.
+/// The columns, with their widths in Excel's character units (a kanji takes two):
+/// the sheet prints one page wide, scaled to fit.
 pub const TASK_COLUMNS: [(&str, f64); 10] = [
-    ("No", 6.0),
-    ("宿題", 40.0),
-    ("担当部署", 16.0),
-    ("期限", 20.0),
-    ("状態", 8.0),
-    ("最新の進捗", 36.0),
-    ("完了報告", 28.0),
-    ("完了日", 20.0),
-    ("会議", 24.0),
-    ("根拠", 48.0),
+    ("No", 5.0),
+    ("宿題", 28.0),
+    ("担当部署", 14.0),
+    // Wide enough for "2026年12月14日（月） 次回会議まで": a date that doesn't fit shows ###.
+    ("期限", 34.0),
+    ("状態", 7.0),
+    ("最新の進捗", 28.0),
+    ("完了報告", 20.0),
+    ("完了日", 22.0),
+    ("会議", 18.0),
+    ("根拠", 26.0),
 ];
+
+/// Points per line of the body font; neither Excel nor LibreOffice grows a row
+/// for wrapped text written by a library, so each row gets its height here.
+const LINE_HEIGHT: f64 = 14.0;
+/// Excel's largest row height, in points.
+const MAX_ROW_HEIGHT: f64 = 409.0;
 
 /// A4 in the OOXML paper-size numbering.
 const PAPER_A4: u8 = 9;
@@ -93,7 +101,9 @@ fn write_row(
     formats: &Formats,
 ) -> Result<(), XlsxError> {
     let task = &item.task;
-    let text = |sheet: &mut Worksheet, col: u16, value: &str| {
+    let mut lines = 1;
+    let mut text = |sheet: &mut Worksheet, col: u16, value: &str| {
+        lines = lines.max(wrapped_lines(value, TASK_COLUMNS[usize::from(col)].1));
         sheet
             .write_string_with_format(row, col, neutralise(value), &formats.text)
             .map(|_| ())
@@ -122,7 +132,37 @@ fn write_row(
     }
     text(sheet, 8, task.meeting_title.as_deref().unwrap_or(""))?;
     let evidence: Vec<&str> = task.evidence.iter().map(|e| e.quote.as_str()).collect();
-    text(sheet, 9, &evidence.join("\n"))
+    text(sheet, 9, &evidence.join("\n"))?;
+    let height = (f64::from(lines) * LINE_HEIGHT + 2.0).min(MAX_ROW_HEIGHT);
+    sheet.set_row_height(row, height)?;
+    Ok(())
+}
+
+/// How many lines `value` takes in a column `width` characters wide, counting a
+/// wide (CJK, full-width) character as two, as Excel's width unit does.
+fn wrapped_lines(value: &str, width: f64) -> u32 {
+    let per_line = (width - 1.0).max(1.0);
+    value
+        .split('\n')
+        .map(|line| {
+            let units: f64 = line
+                .chars()
+                .map(|c| {
+                    if c.is_ascii() || is_half_width(c) {
+                        1.0
+                    } else {
+                        2.0
+                    }
+                })
+                .sum();
+            (units / per_line).ceil().max(1.0) as u32
+        })
+        .sum()
+}
+
+/// Half-width katakana and the half-width forms block.
+fn is_half_width(c: char) -> bool {
+    ('\u{FF61}'..='\u{FFDC}').contains(&c) || ('\u{FFE8}'..='\u{FFEE}').contains(&c)
 }
 
 /// The name of a due kind that has no date (早急に, 期限なし; a date kind
@@ -139,10 +179,25 @@ fn set_up_printing(sheet: &mut Worksheet, last_row: u32, last_col: u16) -> Resul
         .set_paper_size(PAPER_A4)
         .set_landscape()
         .set_print_fit_to_pages(1, 0)
+        .set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3)
         .set_print_center_horizontally(true)
         .set_header(format!("&C&\"-,Bold\"{SHEET_NAME}"))
         .set_footer("&C&P / &N");
     sheet.set_repeat_rows(0, 0)?;
     sheet.set_print_area(0, 0, last_row, last_col)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrapped_lines;
+
+    #[test]
+    fn wide_characters_take_two_units_and_breaks_start_lines() {
+        assert_eq!(wrapped_lines("", 10.0), 1);
+        assert_eq!(wrapped_lines("abcdefghi", 10.0), 1);
+        assert_eq!(wrapped_lines("会議室の無線", 10.0), 2);
+        assert_eq!(wrapped_lines("ｶｲｷﾞ", 10.0), 1);
+        assert_eq!(wrapped_lines("一\n二\n三", 10.0), 3);
+    }
 }
