@@ -12,8 +12,8 @@ pub enum NameError {
     InvalidLogin,
     #[error("must be at least {0} characters")]
     TooShort(usize),
-    #[error("must not contain control characters")]
-    ControlCharacter,
+    #[error("must not contain a NUL character")]
+    Nul,
 }
 
 /// A department's name (区民部, 政策経営部情報管理課): NFKC-normalised and trimmed,
@@ -32,9 +32,9 @@ impl DepartmentName {
         if normalised.chars().count() > Self::MAX_CHARS {
             return Err(NameError::TooLong(Self::MAX_CHARS));
         }
-        // PostgreSQL refuses NUL in text, and no name has a tab or line break.
-        if normalised.chars().any(char::is_control) {
-            return Err(NameError::ControlCharacter);
+        // PostgreSQL refuses NUL in text (the API's schema says so too).
+        if normalised.contains('\0') {
+            return Err(NameError::Nul);
         }
         Ok(Self(normalised))
     }
@@ -124,12 +124,7 @@ mod tests {
         let full = DepartmentName::parse("　区民部 ").expect("valid");
         assert_eq!(full.as_str(), "区民部");
         assert_eq!(DepartmentName::parse("  "), Err(NameError::Empty));
-        for control in ["区民\0部", "区民\t部", "区民\n部"] {
-            assert_eq!(
-                DepartmentName::parse(control),
-                Err(NameError::ControlCharacter)
-            );
-        }
+        assert_eq!(DepartmentName::parse("区民\0部"), Err(NameError::Nul));
     }
 
     #[test]
