@@ -35,8 +35,13 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, 
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
-            // WAL lets readers proceed while the single writer commits.
+            // WAL lets readers proceed while the single writer commits. In WAL mode
+            // NORMAL syncs at checkpoints instead of at every commit: a commit
+            // survives a crash of the process (the sender records each mail's
+            // answer as it arrives, so a commit per answer must be cheap), and only
+            // a power cut can undo the last ones.
             opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
         });
