@@ -9,6 +9,7 @@ use rand::RngCore;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, ExprTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait, TryInsertResult,
+    UpdateMany,
     sea_query::{Expr, LockBehavior, LockType},
 };
 
@@ -176,6 +177,20 @@ pub async fn claim(
         .collect())
 }
 
+/// An update of outbox rows that also ends their lease: every change of status
+/// away from `sending` goes through it, so no row keeps a lease or its holder.
+pub(super) fn unleased() -> UpdateMany<outbox::Entity> {
+    outbox::Entity::update_many()
+        .col_expr(
+            outbox::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            outbox::Column::LeaseOwner,
+            Expr::value(Option::<String>::None),
+        )
+}
+
 /// Puts back in the queue, at once, the rows left `sending` by a process of this
 /// machine that has ended (killed mid-send): their lease would hold them for
 /// minutes. Rows of live senders, and of senders elsewhere, keep their lease.
@@ -203,16 +218,8 @@ pub async fn release_orphans(db: &DatabaseConnection) -> Result<u64, DbErr> {
     if gone.is_empty() {
         return Ok(0);
     }
-    let released = outbox::Entity::update_many()
+    let released = unleased()
         .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Pending))
-        .col_expr(
-            outbox::Column::LeaseUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(
-            outbox::Column::LeaseOwner,
-            Expr::value(Option::<String>::None),
-        )
         .filter(outbox::Column::Status.eq(OutboxStatus::Sending))
         .filter(outbox::Column::LeaseOwner.is_in(gone.clone()))
         .exec(db)
@@ -277,14 +284,10 @@ pub fn outgoing(
 /// success as sent, which is what happened). Sent rows stay as they are. Their
 /// keys stay taken, so the planner does not queue them again. Returns how many.
 pub async fn supersede(db: &impl ConnectionTrait, prefix: &str) -> Result<u64, DbErr> {
-    let result = outbox::Entity::update_many()
+    let result = unleased()
         .col_expr(
             outbox::Column::Status,
             Expr::value(OutboxStatus::Superseded),
-        )
-        .col_expr(
-            outbox::Column::LeaseUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
         )
         .filter(outbox::Column::DedupeKey.starts_with(prefix))
         .filter(outbox::Column::Status.is_in([
@@ -313,14 +316,10 @@ pub async fn retry_failed(
     id: i32,
     now: DateTime<Utc>,
 ) -> Result<outbox::Model, RetryError> {
-    let result = outbox::Entity::update_many()
+    let result = unleased()
         .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Pending))
         .col_expr(outbox::Column::Attempts, Expr::value(0))
         .col_expr(outbox::Column::NextAttemptAt, Expr::value(now))
-        .col_expr(
-            outbox::Column::LeaseUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
         .filter(outbox::Column::Id.eq(id))
         .filter(outbox::Column::Status.eq(OutboxStatus::Failed))
         .exec(db)

@@ -13,7 +13,7 @@
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, QueryFilter,
     TransactionTrait,
     sea_query::{CaseStatement, Expr},
 };
@@ -23,7 +23,7 @@ use tracing::Instrument;
 
 use super::{
     ReminderError,
-    outbox::{backoff, bodies, claim, outgoing, release_orphans},
+    outbox::{backoff, bodies, claim, outgoing, release_orphans, unleased},
 };
 use crate::{
     config::Settings,
@@ -87,18 +87,10 @@ async fn mark_sent(
                 Expr::value(delivery.response.clone()),
             )
         });
-    let result = outbox::Entity::update_many()
+    let result = unleased()
         .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Sent))
         .col_expr(outbox::Column::SentAt, Expr::value(Some(now)))
         .col_expr(outbox::Column::SmtpResponse, responses.into())
-        .col_expr(
-            outbox::Column::LeaseUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(
-            outbox::Column::LeaseOwner,
-            Expr::value(Option::<String>::None),
-        )
         // A row withdrawn while its mail was on the wire did go out: say so.
         .filter(outbox::Column::Status.is_in([OutboxStatus::Sending, OutboxStatus::Superseded]))
         .filter(ours(delivered.iter().map(|(row, _)| row)))
@@ -135,18 +127,10 @@ async fn record_failure(
         %error,
         "sending a reminder failed"
     );
-    let mut update = outbox::Entity::update_many()
+    let mut update = unleased()
         .col_expr(
             outbox::Column::LastError,
             Expr::value(Some(error.to_string())),
-        )
-        .col_expr(
-            outbox::Column::LeaseUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(
-            outbox::Column::LeaseOwner,
-            Expr::value(Option::<String>::None),
         )
         .filter(outbox::Column::Status.eq(OutboxStatus::Sending))
         .filter(ours([row]));
